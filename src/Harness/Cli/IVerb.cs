@@ -1,0 +1,14 @@
+namespace Harness.Cli;
+
+/// One command-line verb (`logits`, `fit`, `run`, ...). Each verb lives in its own file and is
+/// listed once in CommandLine.Verbs.
+public interface IVerb
+{
+    string Name { get; }
+    /// One line for the verb list.
+    string Summary { get; }
+    /// The full `--help` text: usage line and one line per option.
+    string Help { get; }
+    /// Runs the verb. Throws HarnessException for bad input; returns the exit code otherwise.
+    int Run(Arguments args, TextWriter stdout, TextWriter stderr);
+}

@@ -1,0 +1,1 @@
+return Harness.Cli.CommandLine.Run(args, Console.Out, Console.Error);
