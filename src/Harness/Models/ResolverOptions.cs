@@ -1,0 +1,84 @@
+namespace Harness.Models;
+
+/// Where model resolution looks for models and how it downloads them. Real runs build it from the
+/// environment with FromEnvironment(); tests build it by hand (a temporary cache, a loopback
+/// endpoint), so they never touch ~/.cache or the network and never mutate process variables.
+public sealed record ResolverOptions
+{
+    public const string DefaultEndpoint = "https://huggingface.co";
+
+    /// The HuggingFace hub cache: the folder holding `models--{org}--{name}/`.
+    public required string HubCache { get; init; }
+
+    /// Base address of the hub (HF_ENDPOINT), without a trailing slash.
+    public string Endpoint { get; init; } = DefaultEndpoint;
+
+    /// Sent as `Authorization: Bearer` to the hub (HF_TOKEN); null for anonymous access.
+    public string? Token { get; init; }
+
+    /// HF_HUB_OFFLINE: use the cache only, never the network.
+    public bool Offline { get; init; }
+
+    /// Branch, tag or commit of hub models.
+    public string Revision { get; init; } = "main";
+
+    /// The `experiments/organisms` folder (HARNESS_ORGANISMS_DIR). Null: search upward from
+    /// OrganismSearchStarts for a folder that contains `experiments/organisms`.
+    public string? OrganismsDir { get; init; }
+
+    /// Where the upward search for `experiments/organisms` starts: the current directory (running
+    /// from a checkout) and the program's own folder (running the built harness from elsewhere).
+    public IReadOnlyList<string> OrganismSearchStarts { get; init; } =
+        [Environment.CurrentDirectory, AppContext.BaseDirectory];
+
+    /// Where download progress lines go (stderr in real runs).
+    public TextWriter Progress { get; init; } = TextWriter.Null;
+
+    /// Least time between two progress lines of one file.
+    public TimeSpan ProgressInterval { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// How many times one file's transfer is tried within one resolve before giving up (each retry
+    /// resumes where the previous one stopped). The partial file is kept either way, so a later run
+    /// resumes too.
+    public int DownloadAttempts { get; init; } = 3;
+
+    /// A transfer that receives nothing for this long counts as interrupted.
+    public TimeSpan StallTimeout { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// The options a user's shell implies, read the way Python's huggingface_hub reads them.
+    public static ResolverOptions FromEnvironment(TextWriter? progress = null) =>
+        FromEnvironment(Environment.GetEnvironmentVariable, progress);
+
+    /// Same, with the variables looked up through `env` (tests pass a dictionary).
+    public static ResolverOptions FromEnvironment(Func<string, string?> env, TextWriter? progress = null)
+    {
+        string? Get(string name) => env(name) is { Length: > 0 } v ? v : null;
+        return new ResolverOptions
+        {
+            HubCache = HubCacheFromEnvironment(env),
+            Endpoint = (Get("HF_ENDPOINT") ?? DefaultEndpoint).TrimEnd('/'),
+            // HUGGING_FACE_HUB_TOKEN is the older name that huggingface_hub still honours.
+            Token = Get("HF_TOKEN") ?? Get("HUGGING_FACE_HUB_TOKEN"),
+            Offline = IsTrue(Get("HF_HUB_OFFLINE")) || IsTrue(Get("TRANSFORMERS_OFFLINE")),
+            OrganismsDir = Get("HARNESS_ORGANISMS_DIR") is { } dir ? Paths.ExpandHome(dir, env) : null,
+            Progress = progress ?? Console.Error,
+        };
+    }
+
+    /// HF_HUB_CACHE, else HF_HOME/hub, else $XDG_CACHE_HOME/huggingface/hub, else
+    /// ~/.cache/huggingface/hub: the precedence of huggingface_hub's constants.py, so that we find
+    /// what a Python user already downloaded.
+    public static string HubCacheFromEnvironment(Func<string, string?> env)
+    {
+        string? Get(string name) => env(name) is { Length: > 0 } v ? Paths.ExpandHome(v, env) : null;
+        var hubCache = Get("HF_HUB_CACHE") ?? Get("HUGGINGFACE_HUB_CACHE");
+        if (hubCache is not null) return hubCache;
+        var home = Get("HF_HOME")
+                   ?? Path.Combine(Get("XDG_CACHE_HOME") ?? Path.Combine(Paths.Home(env), ".cache"), "huggingface");
+        return Path.Combine(home, "hub");
+    }
+
+    // huggingface_hub's _is_true: "1", "ON", "YES", "TRUE" in any case.
+    private static bool IsTrue(string? value) =>
+        value is not null && new[] { "1", "ON", "YES", "TRUE" }.Contains(value.Trim().ToUpperInvariant());
+}
