@@ -35,8 +35,8 @@ public static class Centre
     /// The mean of the training activations [n, d], as float64 [d].
     public static Tensor Mean(Tensor activations, long d)
     {
-        var x = TrainingRows(activations, d, "mean");
         using var scope = NewDisposeScope();
+        var x = TrainingRows(activations, d, "mean");
         return x.mean([0]).MoveToOuterDisposeScope();
     }
 
@@ -45,9 +45,9 @@ public static class Centre
     /// middle values (NumPy's median), so the centre does not depend on which middle is "lower".
     public static Tensor Median(Tensor activations, Tensor directions)
     {
+        using var scope = NewDisposeScope();
         var D = OrthonormalDirections.Require(directions, "centre 'median'");
         var x = TrainingRows(activations, D.shape[1], "median");
-        using var scope = NewDisposeScope();
         var coords = x.mm(D.t());                        // [n, k]
         var sorted = coords.sort(0).Values;
         long n = sorted.shape[0];

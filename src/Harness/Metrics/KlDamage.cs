@@ -26,8 +26,8 @@ public static class KlDamage
             throw new HarnessException($"{metric}: unedited logits must be floating point [.., vocab], got {unedited.dtype} {Shape.Text(unedited.shape)}");
         if (!edited.is_floating_point() || !edited.shape.SequenceEqual(unedited.shape))
             throw new HarnessException($"{metric}: edited logits must be floating point with the unedited shape {Shape.Text(unedited.shape)}, got {edited.dtype} {Shape.Text(edited.shape)}");
-        var flat = PositionRows.FlatMask(metric, mask, unedited.shape[..^1]);
         using var scope = NewDisposeScope();
+        var flat = PositionRows.FlatMask(metric, mask, unedited.shape[..^1]);
         long vocab = unedited.shape[^1];
         var p = PositionRows.Select(unedited.detach().reshape(-1, vocab), flat);
         var q = PositionRows.Select(edited.detach().reshape(-1, vocab), flat);

@@ -30,10 +30,10 @@ public static class Perplexity
             throw new HarnessException($"{metric}: tokens must have shape [{n}, {seq}] to match logits {Shape.Text(logits.shape)}, got {Shape.Text(tokens.shape)}");
         if (tokens.is_floating_point() || tokens.dtype == ScalarType.Bool || tokens.is_complex())
             throw new HarnessException($"{metric}: tokens must be integer ids, got {tokens.dtype}");
-        PositionRows.FlatMask(metric, mask, [n, seq]);
         if (seq < 2) throw new HarnessException($"{metric}: sequences of {seq} token(s) have nothing to predict");
 
         using var scope = NewDisposeScope();
+        PositionRows.FlatMask(metric, mask, [n, seq]);
         var targets = tokens[TensorIndex.Colon, TensorIndex.Slice(1)].to_type(ScalarType.Int64).reshape(-1);
         long lo = targets.min().item<long>(), hi = targets.max().item<long>();
         if (lo < 0 || hi >= vocab)
