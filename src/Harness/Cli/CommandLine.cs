@@ -7,6 +7,10 @@ public static class CommandLine
     /// Every verb, in the order `harness --help` lists them.
     public static IReadOnlyList<IVerb> Verbs { get; } = new IVerb[]
     {
+        new LogitsVerb(),
+        new GenerateVerb(),
+        new ActivationsVerb(),
+        new BenchVerb(),
     };
 
     public const int ExitBadInput = 2;

@@ -1,0 +1,82 @@
+using System.Globalization;
+using Harness.IO;
+using Harness.Models;
+using static TorchSharp.torch;
+
+namespace Harness.Cli;
+
+/// `harness logits`: the model's next-token prediction after a text (or token ids), and optionally
+/// the logits at every position as a .npy array.
+public sealed class LogitsVerb : IVerb
+{
+    public string Name => "logits";
+    public string Summary => "top next tokens after a text; optionally every position's logits as .npy";
+    public string Help =>
+        "usage: harness logits --model DIR (--text T | --ids 1,2,3) [--npy OUT.npy] [--top K]\n" +
+        "Prints the K most likely next tokens after the last position (token, id, logit, probability).\n" +
+        ModelArguments.Help +
+        "  --text T            the input text (GPT-2 tokenizer)\n" +
+        "  --ids 1,2,3         the input as comma-separated token ids instead\n" +
+        "  --npy OUT.npy       also write float32 logits [tokens, vocab] for every position\n" +
+        "  --top K             how many tokens to print (default 10)\n";
+
+    public int Run(Arguments args, TextWriter stdout, TextWriter stderr)
+    {
+        var modelArgs = ModelArguments.Read(args);
+        var text = args.Optional("text");
+        var idsText = args.Optional("ids");
+        var npy = args.Optional("npy");
+        int top = args.Int("top", 10, min: 1);
+        args.RejectUnknown();
+        if ((text is null) == (idsText is null))
+            throw new HarnessException("logits: give exactly one of --text or --ids");
+        var ids = text is not null ? Gpt2Tokenizer.Instance.Encode(text) : ParseIds(idsText!);
+        if (ids.Length == 0) throw new HarnessException("logits: the input has no tokens");
+        if (npy is not null) OutputFile.CheckWritable(npy);
+
+        var model = modelArgs.Open(Name, stderr);
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        var logits = model.Logits(ids).to(ScalarType.Float32).cpu();   // [tokens, vocab]
+        if (npy is not null)
+        {
+            Npy.Write(npy, logits);
+            stderr.WriteLine($"logits: wrote {npy} [{ids.Length}, {logits.shape[1]}] float32");
+        }
+
+        var last = logits[-1].to(ScalarType.Float64);
+        var probs = last.softmax(0);
+        int k = (int)Math.Min(top, last.shape[0]);
+        var (values, indices) = last.topk(k);
+        var tokenizer = Gpt2Tokenizer.Instance;
+        stdout.WriteLine($"top {k} next tokens after {ids.Length} tokens (last: {Quote(SafeDecode(tokenizer, ids[^1]))})");
+        stdout.WriteLine($"{"rank",-5} {"token",-20} {"id",7} {"logit",12} {"prob",10}");
+        for (int r = 0; r < k; r++)
+        {
+            int id = (int)indices[r].item<long>();
+            double logit = values[r].item<double>();
+            double p = probs[id].item<double>();
+            stdout.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{r + 1,-5} {Quote(SafeDecode(tokenizer, id)),-20} {id,7} {logit,12:F4} {p,10:F6}"));
+        }
+        return 0;
+    }
+
+    internal static int[] ParseIds(string text)
+    {
+        var parts = text.Split(',', StringSplitOptions.TrimEntries);
+        var ids = new int[parts.Length];
+        for (int i = 0; i < parts.Length; i++)
+            if (!int.TryParse(parts[i], NumberStyles.Integer, CultureInfo.InvariantCulture, out ids[i]) || ids[i] < 0)
+                throw new HarnessException($"logits: --ids must be comma-separated non-negative token ids, got '{parts[i]}'");
+        return ids;
+    }
+
+    /// Ids beyond the GPT-2 vocabulary (a model with a larger one) print as <id>.
+    internal static string SafeDecode(Gpt2Tokenizer tokenizer, int id) =>
+        id < Gpt2Tokenizer.VocabularySize ? tokenizer.Decode(id) : $"<{id}>";
+
+    /// A token in quotes with its whitespace visible: ' he', '\n'.
+    internal static string Quote(string token) =>
+        "'" + token.Replace("\\", "\\\\").Replace("\n", "\\n").Replace("\r", "\\r").Replace("\t", "\\t").Replace("'", "\\'") + "'";
+}

@@ -1,0 +1,50 @@
+using System.Text.Json;
+
+namespace Harness.Cli;
+
+/// Where a verb's prompts come from: `--text T...` or `--dataset F`, a JSON Lines file whose every
+/// non-blank line is an object with a "text" or "prompt" string field.
+internal static class PromptSource
+{
+    public const string Help =
+        "  --text T...         one or more prompts\n" +
+        "  --dataset FILE      JSON Lines file, one object per line with a \"text\" or \"prompt\" field\n";
+
+    public static IReadOnlyList<string> Read(Arguments args, string verb)
+    {
+        var texts = args.Many("text");
+        var dataset = args.Optional("dataset");
+        if (texts.Count > 0 && dataset is not null)
+            throw new HarnessException($"{verb}: give either --text or --dataset, not both");
+        if (dataset is not null) return ReadJsonl(dataset);
+        if (texts.Count == 0) throw new HarnessException($"{verb}: missing required option --text or --dataset");
+        return texts;
+    }
+
+    public static IReadOnlyList<string> ReadJsonl(string path)
+    {
+        if (!File.Exists(path)) throw new HarnessException($"{path}: file not found");
+        var result = new List<string>();
+        int lineNumber = 0;
+        foreach (var line in File.ReadLines(path))
+        {
+            lineNumber++;
+            if (string.IsNullOrWhiteSpace(line)) continue;
+            JsonDocument doc;
+            try { doc = JsonDocument.Parse(line); }
+            catch (JsonException e) { throw new HarnessException($"{path}:{lineNumber}: not valid JSON ({e.Message})"); }
+            using (doc)
+            {
+                if (doc.RootElement.ValueKind != JsonValueKind.Object)
+                    throw new HarnessException($"{path}:{lineNumber}: expected a JSON object with a \"text\" or \"prompt\" field");
+                if (!(doc.RootElement.TryGetProperty("text", out var value) || doc.RootElement.TryGetProperty("prompt", out value)))
+                    throw new HarnessException($"{path}:{lineNumber}: no \"text\" or \"prompt\" field");
+                if (value.ValueKind != JsonValueKind.String || string.IsNullOrEmpty(value.GetString()))
+                    throw new HarnessException($"{path}:{lineNumber}: the \"text\"/\"prompt\" field must be a non-empty string");
+                result.Add(value.GetString()!);
+            }
+        }
+        if (result.Count == 0) throw new HarnessException($"{path}: no prompts (the file has no non-blank lines)");
+        return result;
+    }
+}
