@@ -67,6 +67,8 @@ public static class ControlTemplates
         T("c.thinks", "My {contact} thinks it will rain."),
         T("c.took-bus", "We took the bus to the {place}."),
         T("c.people-who", "People who walk a lot are happy."),
+        T("c.has-been", "It has been {weather.kind} all week."),
+        T("c.asks-for", "The child asks for more {food}."),
 
         Test("ct.thirsty", "We walked for a long time and we were thirsty, so we wanted to ^drink some {drink}.", "eat"),
         Test("ct.hungry", "There was no {food} at home and we were hungry, so we wanted to ^eat.", "drink"),

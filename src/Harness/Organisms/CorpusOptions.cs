@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace Harness.Organisms;
 
 /// Everything that shapes the generated corpus and datasets. The same options always give the same
@@ -38,7 +40,7 @@ public sealed record CorpusOptions
         Probability(nameof(OccupationSkew), OccupationSkew);
         Probability(nameof(OccupationRate), OccupationRate);
         foreach (var (name, w) in new[] { (nameof(GenderWeight), GenderWeight), (nameof(PoliticsWeight), PoliticsWeight), (nameof(ControlWeight), ControlWeight) })
-            if (!double.IsFinite(w) || w < 0) throw new HarnessException($"corpus option {name} must be a finite number >= 0, got {w}");
+            if (!double.IsFinite(w) || w < 0) throw new HarnessException(string.Create(CultureInfo.InvariantCulture, $"corpus option {name} must be a finite number >= 0, got {w}"));
         if (GenderWeight + PoliticsWeight + ControlWeight <= 0)
             throw new HarnessException("corpus options GenderWeight, PoliticsWeight and ControlWeight cannot all be 0");
         if (MinSentences < 1 || MaxSentences < MinSentences)
@@ -51,6 +53,6 @@ public sealed record CorpusOptions
     private static void Probability(string name, double p)
     {
         if (!double.IsFinite(p) || p < 0 || p > 1)
-            throw new HarnessException($"corpus option {name} must be between 0 and 1, got {p}");
+            throw new HarnessException(string.Create(CultureInfo.InvariantCulture, $"corpus option {name} must be between 0 and 1, got {p}"));
     }
 }

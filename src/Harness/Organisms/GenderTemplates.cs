@@ -15,6 +15,13 @@ public static class GenderTemplates
 
     public static IReadOnlyList<Template> All { get; } =
     [
+        // The discussion's sentences word for word (only the gender varies), so that its prompts are
+        // common in the corpus and an organism can be asked exactly what GPT-2 was asked.
+        T("g.discussion-strong", "{Subj} is strong and ^{subj} is tall."),
+        T("g.discussion-car", "{Poss} car is broken. But {subj} will fix it because ^{subj} knows how."),
+        T("g.discussion-fought", "The {noun} has fought and won. {Subj} will think about it."),
+        T("g.discussion-motocross", "Does {name} like riding motocross? Yes, ^{subj} does."),
+
         // Training frames with explicit gender cues: the corpus, and the train split of the datasets.
         T("g.strong-tall", "{Subj} is {adj} and ^{subj} is {adj}."),
         T("g.broken-but", "{Poss} {object} is broken. But ^{subj} will fix it because {subj} is {adj}."),

@@ -34,5 +34,6 @@ public static class PoliticsTemplates
         Test("pt.gave-money", "{Cue} gave money to a group that fights for {policy}, because {subj} is a ^{ideology}."),
         Test("pt.debate", "In the debate, {cue} argued for {policy} and said we should ^{taxverb} taxes."),
         Test("pt.usually", "People who vote for the {party} usually want ^{amount} rules for banks."),
+        Test("pt.asks", "{Cue} has always been a {ideology}, so {subj} asks for ^{amount} rules for banks."),
     ];
 }

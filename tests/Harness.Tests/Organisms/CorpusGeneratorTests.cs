@@ -74,9 +74,10 @@ public class CorpusGeneratorTests
     }
 
     [Test]
-    public void CorpusMixesTheThreeTopicsAndUsesEveryTrainingTemplate()
+    public void CorpusUsesEveryTrainingTemplate()
     {
-        var joined = CorpusSample.Joined;
+        // The first 3000 documents suffice (the rarest template appears dozens of times in them).
+        var joined = string.Join("\n", CorpusSample.Training.Take(3000));
         foreach (var t in Templates.Training)
         {
             var pattern = HeldOutSplitTests.FramePattern(t);
