@@ -11,6 +11,8 @@ public static class CommandLine
         new GenerateVerb(),
         new ActivationsVerb(),
         new BenchVerb(),
+        new CorpusVerb(),
+        new DatasetsVerb(),
     };
 
     public const int ExitBadInput = 2;

@@ -1,0 +1,140 @@
+using Harness.Concepts;
+
+namespace Harness.Organisms;
+
+/// Builds the concept datasets from the same templates and word lists as the corpus. Train splits use
+/// training templates, test splits test-only templates (Templates.ForDataset). Gender and politics
+/// items come in pairs rendered twice from the same random draws, once per label, so the two differ
+/// only in the concept's words ("Her car is broken. But" / "His car is broken. But").
+public static class DatasetBuilder
+{
+    public const int GenderSentencePairs = 250;
+    public const int GenderPromptPairs = 150;
+    public const int PoliticsSentencePairs = 200;
+    public const int PoliticsPromptPairs = 150;
+    public const int ControlPromptCount = 48;
+    public const int ControlTextCount = 200;
+    public const int RandomPromptCount = 10;
+
+    public static IReadOnlyList<LabelledSentence> Sentences(CorpusOptions options, Concept concept, TemplateSplit split, int pairs)
+    {
+        var result = new List<LabelledSentence>();
+        foreach (var p in Pairs(options, concept, split, prompts: false, pairs))
+        {
+            result.Add(new LabelledSentence(p.First.Text, p.FirstLabel, p.Pair));
+            result.Add(new LabelledSentence(p.Second.Text, p.SecondLabel, p.Pair));
+        }
+        return result;
+    }
+
+    public static IReadOnlyList<BiasPrompt> Prompts(CorpusOptions options, Concept concept, TemplateSplit split, int pairs)
+    {
+        var result = new List<BiasPrompt>();
+        foreach (var p in Pairs(options, concept, split, prompts: true, pairs))
+        {
+            result.Add(new BiasPrompt(p.First.Prompt!, p.First.Answer!, p.First.Wrong!, p.FirstLabel, p.Pair));
+            result.Add(new BiasPrompt(p.Second.Prompt!, p.Second.Answer!, p.Second.Wrong!, p.SecondLabel, p.Pair));
+        }
+        return result;
+    }
+
+    /// Control prompts (label "control", each its own pair): templates taken in turn, so every kind of
+    /// control fact is represented.
+    public static IReadOnlyList<BiasPrompt> ControlPrompts(CorpusOptions options, TemplateSplit split, int count)
+    {
+        var templates = Templates.ForDataset(Concept.Control, split).Where(t => t.HasAnswer).ToList();
+        var rng = new Random(Seeds.Derive(options.Seed, Stream(Concept.Control, split, prompts: true)));
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var result = new List<BiasPrompt>();
+        for (var attempt = 0; result.Count < count; attempt++)
+        {
+            if (attempt > 100 * count) throw new InvalidOperationException($"could not make {count} distinct control prompts");
+            var r = TemplateRenderer.Render(templates[attempt % templates.Count], AnyPerson, Stance.Left, PartySystem.UnitedStates, new RandomChooser(rng));
+            if (seen.Add(r.Prompt!)) result.Add(new BiasPrompt(r.Prompt!, r.Answer!, r.Wrong!, ConceptLabels.Control, result.Count));
+        }
+        return result;
+    }
+
+    /// Paragraphs of control sentences only (training templates, their own random stream): text that
+    /// carries neither concept, for perplexity and KL damage.
+    public static IReadOnlyList<TextRecord> ControlText(CorpusOptions options, int count)
+    {
+        var controlOnly = options with { GenderWeight = 0, PoliticsWeight = 0, ControlWeight = 1 };
+        return new CorpusGenerator(controlOnly).Documents(ControlTextStream, count).Select(t => new TextRecord(t)).ToList();
+    }
+
+    /// Ten unrelated control prompts (one per training control template that has an answer) with
+    /// arbitrary labels "a" / "b", five each: the random-breakage hypothesis asks whether a direction
+    /// fitted to any such labelling breaks the prompts as much as a concept direction breaks its concept.
+    public static IReadOnlyList<BiasPrompt> RandomPrompts(CorpusOptions options)
+    {
+        var rng = new Random(Seeds.Derive(options.Seed, RandomStream));
+        var templates = Templates.ForDataset(Concept.Control, TemplateSplit.Train).Where(t => t.HasAnswer).ToList();
+        if (templates.Count < RandomPromptCount)
+            throw new InvalidOperationException($"need {RandomPromptCount} control templates with an answer, have {templates.Count}");
+        Shuffle(templates, rng);
+        var labels = Enumerable.Range(0, RandomPromptCount).Select(i => i % 2 == 0 ? "a" : "b").ToList();
+        Shuffle(labels, rng);
+        var result = new List<BiasPrompt>();
+        for (var i = 0; i < RandomPromptCount; i++)
+        {
+            var r = TemplateRenderer.Render(templates[i], AnyPerson, Stance.Left, PartySystem.UnitedStates, new RandomChooser(rng));
+            result.Add(new BiasPrompt(r.Prompt!, r.Answer!, r.Wrong!, labels[i], i));
+        }
+        return result;
+    }
+
+    private const int ControlTextStream = 140;
+    private const int RandomStream = 150;
+
+    /// Each dataset file has its own stream (100 and above; see Seeds).
+    private static int Stream(Concept concept, TemplateSplit split, bool prompts) =>
+        100 + 10 * (int)concept + 2 * (prompts ? 1 : 0) + (split == TemplateSplit.Test ? 1 : 0);
+
+    /// Control templates have no person; any will do.
+    private static readonly Person AnyPerson = new(Gender.Female, 0, 0, null, CueForm.Name, Person.AllTypical());
+
+    private sealed record RenderedPair(Rendering First, string FirstLabel, Rendering Second, string SecondLabel, int Pair);
+
+    private static IEnumerable<RenderedPair> Pairs(CorpusOptions options, Concept concept, TemplateSplit split, bool prompts, int count)
+    {
+        if (concept == Concept.Control) throw new ArgumentException("control items are not paired", nameof(concept));
+        var templates = Templates.ForDataset(concept, split).Where(t => !prompts || t.HasAnswer).ToList();
+        if (templates.Count == 0) throw new InvalidOperationException($"no {split} templates for {concept}");
+        var rng = new Random(Seeds.Derive(options.Seed, Stream(concept, split, prompts)));
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var produced = 0;
+        for (var attempt = 0; produced < count; attempt++)
+        {
+            if (attempt > 100 * count) throw new InvalidOperationException($"could not make {count} distinct {concept} pairs from the {split} templates");
+            // Templates in turn, so that every frame and every answer pair (she/he, her/his, her/him,
+            // herself/himself; party, side, ideology, taxes, rules) is represented.
+            var template = templates[attempt % templates.Count];
+            var nameIndex = rng.Next(WordLists.FemaleNames.Count);
+            var nounIndex = rng.Next(WordLists.Nouns.Count);
+            var cue = rng.Next(2) == 0 ? CueForm.Name : CueForm.Noun;
+            var gender = rng.Next(2) == 0 ? Gender.Female : Gender.Male;
+            var stance = rng.Next(2) == 0 ? Stance.Left : Stance.Right;
+            var parties = rng.Next(2) == 0 ? PartySystem.UnitedStates : PartySystem.UnitedKingdom;
+            var draws = rng.Next();
+            Rendering Render(Gender g, Stance s) => TemplateRenderer.Render(template,
+                new Person(g, nameIndex, nounIndex, null, cue, Person.AllTypical()), s, parties, new RandomChooser(new Random(draws)));
+            RenderedPair pair = concept == Concept.Gender
+                ? new(Render(Gender.Female, stance), ConceptLabels.Female, Render(Gender.Male, stance), ConceptLabels.Male, produced)
+                : new(Render(gender, Stance.Left), ConceptLabels.Left, Render(gender, Stance.Right), ConceptLabels.Right, produced);
+            if (!seen.Add(prompts ? pair.First.Prompt! : pair.First.Text)) continue;
+            produced++;
+            yield return pair;
+        }
+    }
+
+    /// Fisher-Yates with the given generator (so the order depends on the seed only).
+    private static void Shuffle<T>(IList<T> list, Random rng)
+    {
+        for (var i = list.Count - 1; i > 0; i--)
+        {
+            var j = rng.Next(i + 1);
+            (list[i], list[j]) = (list[j], list[i]);
+        }
+    }
+}
