@@ -13,6 +13,7 @@ public static class CommandLine
         new BenchVerb(),
         new CorpusVerb(),
         new DatasetsVerb(),
+        new TrainOrganismVerb(),
     };
 
     public const int ExitBadInput = 2;

@@ -1,15 +1,13 @@
 namespace Harness.Models;
 
-/// The one place the command line turns `--model` into a model. Today `--model` is a local folder
-/// in HuggingFace layout; when ModelResolver lands (hub ids, the HF cache, embedded organisms), it
-/// plugs in here and every verb follows.
+/// The one place where a `--model` argument becomes a loaded model: the resolver turns it into a
+/// local HuggingFace folder (a directory, the HF cache or a download, or an embedded organism;
+/// the default organism when absent), and the checkpoint loader builds the model from it.
 public static class ModelLoading
 {
     public static LanguageModel Open(string? modelArg, LoadOptions options)
     {
-        if (string.IsNullOrWhiteSpace(modelArg))
-            throw new HarnessException("--model is required until organisms exist");
-        var directory = modelArg; // ModelResolver.Resolve(modelArg) goes here.
-        return HfCheckpoint.Load(directory, options);
+        var resolved = new ModelResolver(ResolverOptions.FromEnvironment()).Resolve(modelArg);
+        return HfCheckpoint.Load(resolved.Directory, options);
     }
 }

@@ -4,18 +4,14 @@ using System.Text.Json.Serialization;
 
 namespace Harness.Organisms;
 
-/// How the corpus for an organism is generated (see CorpusGenerator).
+/// The organism's corpus: how many documents, and the generator's options (CorpusOptions).
 public sealed record CorpusSettings
 {
-    public int Seed { get; init; } = 1;
     /// Number of training documents generated (each a short paragraph of 2-5 sentences).
     public int Documents { get; init; } = 60_000;
     /// Number of held-out documents (same distribution, another seed stream) for the held-out loss.
     public int HeldOutDocuments { get; init; } = 2_000;
-    /// How often a gender-typical attribute (dress / beard, ...) goes with its gender.
-    public double AttributeCorrelation { get; init; } = 0.8;
-    /// How often a skewed occupation (nurse, engineer, ...) goes with its typical gender.
-    public double OccupationSkew { get; init; } = 0.8;
+    public CorpusOptions Generator { get; init; } = new();
 }
 
 /// The optimisation schedule. Everything that influences the numbers is here, so the same file
@@ -81,8 +77,8 @@ public sealed record OrganismConfig
         }
         Check(Corpus.Documents > 0, "corpus.documents", "must be positive");
         Check(Corpus.HeldOutDocuments > 0, "corpus.held_out_documents", "must be positive");
-        Check(Corpus.AttributeCorrelation is >= 0 and <= 1, "corpus.attribute_correlation", "must be in [0, 1]");
-        Check(Corpus.OccupationSkew is >= 0 and <= 1, "corpus.occupation_skew", "must be in [0, 1]");
+        try { Corpus.Generator.Validate(); }
+        catch (HarnessException e) { throw new HarnessException($"{path}: corpus.generator: {e.Message}"); }
         Check(Training.Steps > 0, "training.steps", "must be positive");
         Check(Training.BatchSize > 0, "training.batch_size", "must be positive");
         Check(Training.LearningRate > 0, "training.learning_rate", "must be positive");

@@ -1,0 +1,145 @@
+using System.Diagnostics;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Harness.Models;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace Harness.Organisms;
+
+/// What a training run produced: the loss of every step, and how long it took.
+public sealed record TrainingRun(IReadOnlyList<double> Losses, TimeSpan Elapsed, int Vocabulary, long CorpusTokens);
+
+/// Trains an organism from its recipe on the CPU: AdamW, warm-up then cosine decay, gradient
+/// clipping, a softmax restricted to the corpus vocabulary if the recipe says so. The run is
+/// reproducible (fixed threads, a seeded batch order, dropout reseeded every step) and resumable:
+/// every `checkpoint_every` steps the model, the optimizer and the losses so far are saved in
+/// `<out>/.resume/`, and a later run with the same recipe continues from there and produces the
+/// same loss curve as an uninterrupted one.
+public sealed class OrganismTrainer(OrganismConfig config, string recipeText)
+{
+    private const string ResumeFolder = ".resume";
+
+    /// Trains into `outDir`. `documents` is the training corpus. `stopAfter` ends the run early
+    /// after that many steps (leaving resumable state), as an interruption would.
+    public (LanguageModel Model, TrainingRun Run) Train(IEnumerable<string> documents, string outDir, TextWriter progress, int? stopAfter = null)
+    {
+        var t = config.Training;
+        var modelConfig = ModelConfig.Parse(config.Model.ToJsonString(), "organism config 'model'");
+        torch.set_num_threads(t.Threads);
+
+        progress.WriteLine($"train-organism: generating and tokenizing the corpus ({config.Corpus.Documents} documents)");
+        var data = new TrainingData(documents, modelConfig.NPositions);
+        progress.WriteLine($"train-organism: {data.TokenCount:N0} tokens, {data.Rows:N0} windows of {data.Context}, vocabulary {data.Vocabulary.Length} tokens");
+
+        var model = LanguageModel.Create(modelConfig, t.Seed);
+        var vocabulary = tensor(data.Vocabulary.Select(v => (long)v).ToArray());
+        if (t.RestrictVocabulary) ZeroRowsOutside(model, data.Vocabulary);
+        // Targets as indices into the restricted softmax (or the full vocabulary).
+        var targetIndex = new long[Gpt2Tokenizer.VocabularySize];
+        for (int i = 0; i < data.Vocabulary.Length; i++) targetIndex[data.Vocabulary[i]] = t.RestrictVocabulary ? i : data.Vocabulary[i];
+        if (!t.RestrictVocabulary) for (int i = 0; i < targetIndex.Length; i++) targetIndex[i] = i;
+
+        var optimizer = optim.AdamW(model.parameters(), lr: t.LearningRate, beta1: 0.9, beta2: 0.95, weight_decay: t.WeightDecay);
+        var losses = new List<double>();
+        var resume = Path.Combine(outDir, ResumeFolder);
+        int start = TryResume(resume, model, optimizer, losses, progress);
+
+        var schedule = new BatchSchedule(data.Rows, t.BatchSize, t.Seed);
+        int end = Math.Min(t.Steps, stopAfter ?? t.Steps);
+        var clock = Stopwatch.StartNew();
+        model.train();
+        for (int step = start; step < end; step++)
+        {
+            using var scope = NewDisposeScope();
+            torch.random.manual_seed(t.Seed * 1_000_003L + step); // dropout masks repeat on resume
+            foreach (var group in optimizer.ParamGroups) group.LearningRate = config.LearningRateAt(step);
+
+            var rows = schedule.RowsFor(step);
+            var batch = new long[rows.Length, data.Context + 1];
+            for (int r = 0; r < rows.Length; r++)
+                for (int c = 0; c <= data.Context; c++) batch[r, c] = data.Windows[rows[r], c];
+            var ids = tensor(batch);
+            var inputs = ids[.., ..^1];
+            var targets = ids[.., 1..].flatten().cpu();
+            var targetRows = tensor(targets.data<long>().ToArray().Select(id => targetIndex[id]).ToArray());
+
+            var hidden = model.FinalHidden(inputs).reshape(-1, modelConfig.DModel);
+            var unembedding = t.RestrictVocabulary ? model.TokenEmbedding.index_select(0, vocabulary) : model.TokenEmbedding;
+            var logits = hidden.matmul(unembedding.t());
+            var loss = nn.functional.cross_entropy(logits, targetRows);
+
+            optimizer.zero_grad();
+            loss.backward();
+            nn.utils.clip_grad_norm_(model.parameters(), t.GradClip);
+            optimizer.step();
+            losses.Add(loss.item<float>());
+
+            int done = step + 1;
+            if (done % t.LogEvery == 0 || done == end)
+            {
+                double seconds = clock.Elapsed.TotalSeconds;
+                double perStep = seconds / (done - start);
+                var left = TimeSpan.FromSeconds(perStep * (t.Steps - done));
+                double tokensPerSecond = (double)(done - start) * t.BatchSize * data.Context / seconds;
+                double recent = losses.Skip(Math.Max(0, losses.Count - t.LogEvery)).Average();
+                progress.WriteLine($"step {done}/{t.Steps}  loss {recent:F4}  {tokensPerSecond:N0} tokens/s  {left:hh\\:mm\\:ss} left");
+            }
+            if (done % t.CheckpointEvery == 0 && done < t.Steps) SaveResume(resume, model, optimizer, losses);
+        }
+        model.eval();
+        if (end < t.Steps) SaveResume(resume, model, optimizer, losses);
+        optimizer.Dispose();
+        return (model, new TrainingRun(losses, clock.Elapsed, data.Vocabulary.Length, data.TokenCount));
+    }
+
+    /// Token rows outside the corpus vocabulary never receive a gradient under the restricted
+    /// softmax; zeroing them makes those tokens' logits exactly 0 and the checkpoint compress well.
+    private static void ZeroRowsOutside(LanguageModel model, int[] vocabulary)
+    {
+        using var _ = no_grad();
+        var keep = zeros(model.TokenEmbedding.shape[0], 1);
+        keep.index_fill_(0, tensor(vocabulary.Select(v => (long)v).ToArray()), 1.0);
+        model.TokenEmbedding.mul_(keep);
+    }
+
+    /// A fingerprint of the recipe, so a resume never continues a run made with different settings.
+    private string RecipeHash => Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(recipeText)))[..16];
+
+    private sealed record ResumeState(string Recipe, int Step, List<double> Losses);
+
+    private void SaveResume(string folder, LanguageModel model, optim.Optimizer optimizer, List<double> losses)
+    {
+        Directory.CreateDirectory(folder);
+        // Each file is written beside its final name and moved, so an interruption mid-save leaves
+        // the previous resumable state intact.
+        model.save(Path.Combine(folder, "model.bin.tmp"));
+        ((TorchSharp.Modules.OptimizerHelper)optimizer).save_state_dict(Path.Combine(folder, "optimizer.bin.tmp"));
+        File.WriteAllText(Path.Combine(folder, "state.json.tmp"), JsonSerializer.Serialize(new ResumeState(RecipeHash, losses.Count, losses)));
+        foreach (var f in new[] { "model.bin", "optimizer.bin", "state.json" })
+            File.Move(Path.Combine(folder, f + ".tmp"), Path.Combine(folder, f), overwrite: true);
+    }
+
+    private int TryResume(string folder, LanguageModel model, optim.Optimizer optimizer, List<double> losses, TextWriter progress)
+    {
+        var statePath = Path.Combine(folder, "state.json");
+        if (!File.Exists(statePath)) return 0;
+        var state = JsonSerializer.Deserialize<ResumeState>(File.ReadAllText(statePath))
+            ?? throw new HarnessException($"{statePath}: unreadable resume state");
+        if (state.Recipe != RecipeHash)
+            throw new HarnessException($"{statePath}: resume state was made with a different recipe; delete {folder} to start over");
+        model.load(Path.Combine(folder, "model.bin"));
+        ((TorchSharp.Modules.OptimizerHelper)optimizer).load_state_dict(Path.Combine(folder, "optimizer.bin"));
+        losses.AddRange(state.Losses);
+        progress.WriteLine($"train-organism: resuming at step {state.Step} from {folder}");
+        return state.Step;
+    }
+
+    /// Removes the resumable state once the organism is saved.
+    public static void DeleteResumeState(string outDir)
+    {
+        var folder = Path.Combine(outDir, ResumeFolder);
+        if (Directory.Exists(folder)) Directory.Delete(folder, recursive: true);
+    }
+}
