@@ -251,6 +251,9 @@ public class SnapshotMechanismTests
         outcome.Status.Should().Be(SnapshotStatus.MissingInCi);
         outcome.Passed.Should().BeFalse();
         File.Exists(SnapshotFile()).Should().BeFalse();
+        var realModelFolder = Path.Combine(SnapshotSettings.FindRoot([AppContext.BaseDirectory]), "snapshots", "gpt2");
+        File.Exists(Path.Combine(realModelFolder, "Demo.json")).Should().BeFalse();
+        File.Exists(Path.Combine(realModelFolder, "__mismatch__", "Demo.json")).Should().BeFalse();
         outcome.Message.Should().Contain("snapshots/gpt2/Demo.json").And.Contain("CI");
         // The values of the run are kept beside it for review (and for CI's artifact upload).
         outcome.MismatchPath.Should().Be(MismatchFile());
