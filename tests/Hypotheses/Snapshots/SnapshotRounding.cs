@@ -1,0 +1,67 @@
+namespace Hypotheses.Snapshots;
+
+/// How every floating-point number in a snapshotted result is rounded before it is written or
+/// compared, so that float noise across CPUs, thread counts and BLAS builds does not show up as a
+/// diff, while a real change in a metric does.
+///
+/// The rule: round to `SignificantDigits` significant digits (default 3), but never to more than
+/// `MaxDecimals` decimals (default 4). So 0.873412 → 0.873, 35.2134 → 35.2, 1234.5 → 1230,
+/// 0.012345 → 0.0123, 0.0012345 → 0.0012, 0.00004 → 0.
+///
+/// Why not a fixed number of decimals alone: metrics live on very different scales (a bias in
+/// [-1, 1], a KL damage of 0.001, a perplexity of 300); 3 decimals would erase the small ones and
+/// over-resolve the large ones down to where float32 noise lives. Why not significant digits alone:
+/// values that are zero in exact arithmetic (a probe's accuracy gain after erasure, a KL of an
+/// identity edit) come out as ±1e-9 noise, and their "significant" digits are pure noise; the
+/// decimal cap turns them into 0. Midpoints round away from zero; -0 becomes 0; NaN and infinities
+/// are kept (and written as the strings "NaN", "Infinity", "-Infinity").
+public sealed record SnapshotRounding
+{
+    private readonly int _significantDigits = 3;
+    private readonly int _maxDecimals = 4;
+
+    /// 3 significant digits, at most 4 decimals.
+    public static SnapshotRounding Default { get; } = new();
+
+    /// Significant digits kept, 1 to 15.
+    public int SignificantDigits
+    {
+        get => _significantDigits;
+        init => _significantDigits = value is >= 1 and <= 15
+            ? value
+            : throw new ArgumentOutOfRangeException(nameof(SignificantDigits), value, "must be 1 to 15");
+    }
+
+    /// Decimals kept at most, 0 to 15: the absolute resolution of a snapshot is 10^-MaxDecimals.
+    public int MaxDecimals
+    {
+        get => _maxDecimals;
+        init => _maxDecimals = value is >= 0 and <= 15
+            ? value
+            : throw new ArgumentOutOfRangeException(nameof(MaxDecimals), value, "must be 0 to 15");
+    }
+
+    /// `value` rounded by this rule.
+    public double Round(double value)
+    {
+        if (!double.IsFinite(value)) return value;
+        if (value == 0) return 0.0;
+        var magnitude = (int)Math.Floor(Math.Log10(Math.Abs(value)));
+        var decimals = Math.Min(SignificantDigits - 1 - magnitude, MaxDecimals);
+        double rounded;
+        if (decimals >= 0)
+        {
+            // Here |value| < 10^15, well inside decimal's range; rounding in decimal is exact, and the
+            // double nearest to the rounded decimal prints as that decimal.
+            rounded = (double)Math.Round((decimal)value, decimals, MidpointRounding.AwayFromZero);
+        }
+        else
+        {
+            var scale = Math.Pow(10, -decimals);
+            rounded = Math.Round(value / scale, MidpointRounding.AwayFromZero) * scale;
+        }
+        return rounded == 0 ? 0.0 : rounded; // no "-0.0" in a snapshot
+    }
+
+    public override string ToString() => $"{SignificantDigits} significant digits, at most {MaxDecimals} decimals";
+}
