@@ -33,13 +33,17 @@ public sealed class OrganismTrainer(OrganismConfig config, string recipeText)
         var data = new TrainingData(documents, modelConfig.NPositions);
         progress.WriteLine($"train-organism: {data.TokenCount:N0} tokens, {data.Rows:N0} windows of {data.Context}, vocabulary {data.Vocabulary.Length} tokens");
 
-        var model = LanguageModel.Create(modelConfig, t.Seed);
-        var vocabulary = tensor(data.Vocabulary.Select(v => (long)v).ToArray());
-        if (t.RestrictVocabulary) ZeroRowsOutside(model, data.Vocabulary);
-        // Targets as indices into the restricted softmax (or the full vocabulary).
-        var targetIndex = new long[Gpt2Tokenizer.VocabularySize];
-        for (int i = 0; i < data.Vocabulary.Length; i++) targetIndex[data.Vocabulary[i]] = t.RestrictVocabulary ? i : data.Vocabulary[i];
-        if (!t.RestrictVocabulary) for (int i = 0; i < targetIndex.Length; i++) targetIndex[i] = i;
+        // With a restricted vocabulary the model is trained over the corpus tokens only (token i of
+        // the compact model is corpus token Vocabulary[i]) and expanded to the full GPT-2
+        // vocabulary afterwards: the same model as a full-vocabulary one whose other rows are zero,
+        // at a fraction of the cost of the 50,257-way output layer and its optimizer state.
+        var trainingConfig = t.RestrictVocabulary ? modelConfig with { VocabSize = data.Vocabulary.Length } : modelConfig;
+        var model = LanguageModel.Create(trainingConfig, t.Seed);
+        model.Freeze(false);
+        var compactId = new long[Gpt2Tokenizer.VocabularySize];
+        for (int i = 0; i < compactId.Length; i++) compactId[i] = i;
+        if (t.RestrictVocabulary)
+            for (int i = 0; i < data.Vocabulary.Length; i++) compactId[data.Vocabulary[i]] = i;
 
         var optimizer = optim.AdamW(model.parameters(), lr: t.LearningRate, beta1: 0.9, beta2: 0.95, weight_decay: t.WeightDecay);
         var losses = new List<double>();
@@ -59,16 +63,10 @@ public sealed class OrganismTrainer(OrganismConfig config, string recipeText)
             var rows = schedule.RowsFor(step);
             var batch = new long[rows.Length, data.Context + 1];
             for (int r = 0; r < rows.Length; r++)
-                for (int c = 0; c <= data.Context; c++) batch[r, c] = data.Windows[rows[r], c];
+                for (int c = 0; c <= data.Context; c++) batch[r, c] = compactId[data.Windows[rows[r], c]];
             var ids = tensor(batch);
-            var inputs = ids[.., ..^1];
-            var targets = ids[.., 1..].flatten().cpu();
-            var targetRows = tensor(targets.data<long>().ToArray().Select(id => targetIndex[id]).ToArray());
-
-            var hidden = model.FinalHidden(inputs).reshape(-1, modelConfig.DModel);
-            var unembedding = t.RestrictVocabulary ? model.TokenEmbedding.index_select(0, vocabulary) : model.TokenEmbedding;
-            var logits = hidden.matmul(unembedding.t());
-            var loss = nn.functional.cross_entropy(logits, targetRows);
+            var logits = model.call(ids[.., ..^1]);
+            var loss = nn.functional.cross_entropy(logits.reshape(-1, logits.shape[^1]), ids[.., 1..].flatten());
 
             optimizer.zero_grad();
             loss.backward();
@@ -91,17 +89,27 @@ public sealed class OrganismTrainer(OrganismConfig config, string recipeText)
         model.eval();
         if (end < t.Steps) SaveResume(resume, model, optimizer, losses);
         optimizer.Dispose();
-        return (model, new TrainingRun(losses, clock.Elapsed, data.Vocabulary.Length, data.TokenCount));
+        var full = t.RestrictVocabulary ? Expand(model, modelConfig, data.Vocabulary) : model;
+        return (full.Freeze(), new TrainingRun(losses, clock.Elapsed, data.Vocabulary.Length, data.TokenCount));
     }
 
-    /// Token rows outside the corpus vocabulary never receive a gradient under the restricted
-    /// softmax; zeroing them makes those tokens' logits exactly 0 and the checkpoint compress well.
-    private static void ZeroRowsOutside(LanguageModel model, int[] vocabulary)
+    /// The compact model as a full-vocabulary model: every weight copied, token row i placed at
+    /// GPT-2 id vocabulary[i], all other token rows zero (so those tokens get logit 0).
+    private static LanguageModel Expand(LanguageModel compact, ModelConfig fullConfig, int[] vocabulary)
     {
+        var full = LanguageModel.Create(fullConfig);
         using var _ = no_grad();
-        var keep = zeros(model.TokenEmbedding.shape[0], 1);
-        keep.index_fill_(0, tensor(vocabulary.Select(v => (long)v).ToArray()), 1.0);
-        model.TokenEmbedding.mul_(keep);
+        var source = compact.named_parameters().ToDictionary(p => p.name, p => p.parameter);
+        foreach (var (name, p) in full.named_parameters())
+        {
+            if (name == "wte.weight")
+            {
+                p.zero_();
+                p.index_copy_(0, tensor(vocabulary.Select(v => (long)v).ToArray()), source[name]);
+            }
+            else p.copy_(source[name]);
+        }
+        return full;
     }
 
     /// A fingerprint of the recipe, so a resume never continues a run made with different settings.
