@@ -8,6 +8,7 @@ public static class EraserMethods
     public static IReadOnlyList<EraserMethod> All { get; } = new[]
     {
         LeaceEraser.Definition,
+        OracleLeaceEraser.Definition,
     };
 
     public static IEnumerable<string> Names => All.Select(m => m.Name);
