@@ -9,6 +9,8 @@ public static class EraserMethods
     {
         LeaceEraser.Definition,
         OracleLeaceEraser.Definition,
+        MeanDifference.Definition,
+        RandomDirections.Definition,
     };
 
     public static IEnumerable<string> Names => All.Select(m => m.Name);
