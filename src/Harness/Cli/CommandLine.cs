@@ -7,6 +7,8 @@ public static class CommandLine
     /// Every verb, in the order `harness --help` lists them.
     public static IReadOnlyList<IVerb> Verbs { get; } = new IVerb[]
     {
+        new FitVerb(),
+        new EraseVerb(),
     };
 
     public const int ExitBadInput = 2;
