@@ -9,6 +9,7 @@ public static class CommandLine
     {
         new FitVerb(),
         new EraseVerb(),
+        new BenchErasureVerb(),
     };
 
     public const int ExitBadInput = 2;

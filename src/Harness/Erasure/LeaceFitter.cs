@@ -160,16 +160,21 @@ public sealed class LeaceFitter
     {
         long d = sigma.shape[0];
         using var scope = NewDisposeScope();
+        // tr(P sigma P^T) with P = I - L R, from thin products only (O(r d^2), not O(d^3)):
+        // tr sigma - 2 tr(R sigma L) + tr((R sigma R^T)(L^T L)).
+        double oldTrace = sigma.trace().ToDouble();
+        var rSigma = projRight.mm(sigma);
+        double newTrace = oldTrace - 2 * (rSigma * projLeft.t()).sum().ToDouble()
+            + (rSigma.mm(projRight.t()) * projLeft.t().mm(projLeft).t()).sum().ToDouble();
+        if (!(newTrace > oldTrace)) return (projLeft, projRight);
+
         var eye = torch.eye(d, dtype: ScalarType.Float64);
         var p = eye - projLeft.mm(projRight);
-        double oldTrace = sigma.trace().ToDouble();
-        double newTrace = p.mm(sigma).mm(p.t()).trace().ToDouble();
-        if (!(newTrace > oldTrace)) return (projLeft, projRight);
 
         // The trace of the mixture's covariance is a quadratic in alpha:
         // a alpha^2 + b alpha (1 - alpha) + c (1 - alpha)^2 = old.
         var q = eye - u.mm(u.t());
-        double a = newTrace;
+        double a = p.mm(sigma).mm(p.t()).trace().ToDouble();
         double b = 2 * p.mm(sigma).mm(q.t()).trace().ToDouble();
         double c = q.mm(sigma).mm(q.t()).trace().ToDouble();
         double old = oldTrace;

@@ -225,6 +225,6 @@ public class FitEraseVerbTests
             foreach (var option in method.Options) output.Should().Contain(option.Usage);
         }
         CommandLineRunner.Run("erase", "--help").Out.Should().Contain("--eraser");
-        CommandLineRunner.Run("--help").Out.Should().Contain("fit").And.Contain("erase");
+        CommandLineRunner.Run("--help").Out.Should().Contain("fit").And.Contain("erase").And.Contain("bench-erasure");
     }
 }
