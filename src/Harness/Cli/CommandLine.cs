@@ -10,10 +10,13 @@ public static class CommandLine
         new LogitsVerb(),
         new GenerateVerb(),
         new ActivationsVerb(),
-        new BenchVerb(),
+        new FitVerb(),
+        new EraseVerb(),
+        new TrainOrganismVerb(),
         new CorpusVerb(),
         new DatasetsVerb(),
-        new TrainOrganismVerb(),
+        new BenchVerb(),
+        new BenchErasureVerb(),
     };
 
     public const int ExitBadInput = 2;

@@ -83,11 +83,16 @@ public static partial class Npy
             _ => "(" + string.Join(", ", shape) + ")",
         };
         var dict = $"{{'descr': '{dtypeName}', 'fortran_order': False, 'shape': {shapeText}, }}";
-        // Pad with spaces and end with a newline so that magic + version + length + header is a
-        // multiple of 64 bytes, as NumPy itself does.
-        int total = 10 + dict.Length + 1;
-        int padded = (total + 63) / 64 * 64;
-        var header = dict + new string(' ', padded - total) + "\n";
+        // Byte for byte what NumPy's np.save writes (numpy/lib/format.py): the dict, then spare
+        // spaces so the header can later hold a longer first axis (21 digits in all), then spaces
+        // and a newline so that magic + version + length + header is a multiple of 64 bytes (NumPy
+        // pads with 1 to 64 spaces: a full 64 when already aligned).
+        if (shape.Length > 0) dict += new string(' ', Math.Max(0, 21 - shape[0].ToString(System.Globalization.CultureInfo.InvariantCulture).Length));
+        int unpadded = 10 + dict.Length + 1;
+        int padding = 64 - unpadded % 64;
+        var header = dict + new string(' ', padding) + "\n";
+        if (header.Length > ushort.MaxValue)
+            throw new HarnessException($"{path}: the .npy header of shape ({string.Join(", ", shape)}) is too long for format v1.0");
 
         using var contiguous = tensor.detach().cpu().contiguous();
         var data = contiguous.bytes.ToArray();

@@ -1,0 +1,100 @@
+using System.Diagnostics;
+using System.Text;
+using Harness.Erasure;
+using Harness.IO;
+
+namespace Harness.Cli;
+
+/// `fit`: fits an erasure method on activations X and concept z, and saves the eraser.
+public sealed class FitVerb : IVerb
+{
+    public string Name => "fit";
+    public string Summary => "fit an eraser (LEACE, oracle LEACE, mean difference, random, ...) on X.npy and z.npy";
+
+    public string Help
+    {
+        get
+        {
+            var help = new StringBuilder();
+            help.AppendLine("usage: harness fit --method <method> --x X.npy [--z z.npy] [method options] --out eraser.safetensors");
+            help.AppendLine();
+            help.AppendLine("  --method <m>   the erasure method (below)");
+            help.AppendLine("  --x <file>     activations: float32 or float64 .npy [rows, dimension]");
+            help.AppendLine("  --z <file>     the concept, row for row: int64/int32 class labels 0..k-1 [rows], or float values [rows] or [rows, k]");
+            help.AppendLine("  --out <file>   where to write the eraser (safetensors, with the method and options in its metadata)");
+            help.AppendLine();
+            help.AppendLine("methods and their options (defaults in brackets):");
+            foreach (var method in EraserMethods.All)
+            {
+                help.AppendLine($"  {method.Name,-14} {method.Summary}{(method.NeedsConcept ? "" : " (--z not needed)")}");
+                foreach (var option in method.Options)
+                    help.AppendLine($"      {option.Usage,-26} {option.Help} [{(option.Kind == EraserOptionKind.Switch ? option.Name + "=" : "")}{option.Default}]");
+            }
+            return help.ToString();
+        }
+    }
+
+    public int Run(Arguments args, TextWriter stdout, TextWriter stderr)
+    {
+        var method = EraserMethods.Get(args.Required("method"), "fit: --method");
+        var options = ReadOptions(method, args);
+        var xPath = args.Required("x");
+        var zPath = args.Optional("z");
+        var outPath = args.Required("out");
+        args.RejectUnknown();
+        if (method.NeedsConcept && zPath is null)
+            throw new HarnessException($"fit: --method {method.Name} needs --z (the concept: class labels or values, row for row with --x)");
+
+        stdout.WriteLine($"method: {method.Name}");
+        stdout.WriteLine($"options: {(options.Values.Count == 0 ? "(none)" : options.ToString())}");
+        var x = Npy.Read(xPath);
+        var z = zPath is null ? null : Npy.Read(zPath);
+        var data = new EraserData(x, z, xPath, zPath ?? "z");
+
+        var clock = Stopwatch.StartNew();
+        var eraser = method.Fit(data, options);
+        clock.Stop();
+        EraserFile.Save(outPath, eraser);
+
+        var concept = data.Concept is null ? "" : $", concept: {data.Concept}";
+        stdout.WriteLine($"fitted {method.Name} on {data.Rows} rows of dimension {data.Dimension}{concept} in {clock.Elapsed.TotalSeconds:F2} s: {Describe(eraser)}; wrote {outPath}");
+        return 0;
+    }
+
+    /// Reads the method's options from their flags; a flag of another method is an error that says
+    /// which options this method has.
+    internal static EraserOptions ReadOptions(EraserMethod method, Arguments args)
+    {
+        var values = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var option in method.Options)
+        {
+            var flag = option.Flag[2..];
+            switch (option.Kind)
+            {
+                case EraserOptionKind.Switch:
+                    if (args.Flag(flag)) values[option.Name] = option.Default == "true" ? "false" : "true";
+                    break;
+                default:
+                    var text = args.Optional(flag);
+                    if (text is null) break;
+                    values[option.Name] = option.Normalise(text)
+                        ?? throw new HarnessException($"fit: {option.Flag} must be {option.Expected}, got '{text}'");
+                    break;
+            }
+        }
+        var own = method.Options.Select(o => o.Flag).ToHashSet(StringComparer.Ordinal);
+        foreach (var flag in EraserMethods.All.SelectMany(m => m.Options).Select(o => o.Flag).Distinct().Where(f => !own.Contains(f)))
+        {
+            if (args.Has(flag[2..]))
+                throw new HarnessException($"fit: {flag} is not an option of --method {method.Name} (its options: {(own.Count == 0 ? "none" : string.Join(", ", method.Options.Select(o => o.Usage)))})");
+        }
+        return EraserOptions.From(method, values, "fit");
+    }
+
+    private static string Describe(IEraser eraser) => eraser switch
+    {
+        IDirectionBasis basis => $"erases {basis.Directions.shape[0]} direction(s)",
+        IOracleEraser oracle => $"needs the concept ({oracle.Concept}) at erase time",
+        _ => "fitted",
+    };
+}
