@@ -3,9 +3,13 @@ namespace Harness.Cli;
 /// Parsed `--name value` options of one verb. Options are read with the typed getters; once a verb
 /// has read what it understands it calls RejectUnknown(), so a misspelt option is an error rather
 /// than silently ignored. An option followed by several values (`--text a b c`) keeps them all.
+/// Arguments before the first option are positional (`run experiments/swap.json`): a verb reads
+/// them with Positional(), and RejectUnknown() refuses any it did not read.
 public sealed class Arguments
 {
     private readonly Dictionary<string, List<string>> _values = new(StringComparer.Ordinal);
+    private readonly List<string> _positionals = new();
+    private int _positionalsRead;
     private readonly HashSet<string> _read = new(StringComparer.Ordinal);
     private readonly string _verb;
 
@@ -30,7 +34,11 @@ public sealed class Arguments
                 _values[current] = new List<string>();
             }
             else if (current is null)
-                throw new HarnessException($"{verb}: unexpected argument '{arg}' (options look like --name value)");
+            {
+                if (_values.Count > 0)
+                    throw new HarnessException($"{verb}: unexpected argument '{arg}' (options look like --name value)");
+                _positionals.Add(arg);
+            }
             else
                 _values[current].Add(arg);
         }
@@ -102,9 +110,18 @@ public sealed class Arguments
         return s;
     }
 
+    /// The positional argument at `index` (before any option), or null when there is none.
+    public string? Positional(int index)
+    {
+        _positionalsRead = Math.Max(_positionalsRead, index + 1);
+        return index < _positionals.Count ? _positionals[index] : null;
+    }
+
     /// Fails on any option that the verb did not read: a typo must not be ignored.
     public void RejectUnknown()
     {
+        if (_positionals.Count > _positionalsRead)
+            throw new HarnessException($"{_verb}: unexpected argument '{_positionals[_positionalsRead]}' (options look like --name value)");
         var unknown = _values.Keys.Where(k => !_read.Contains(k)).OrderBy(k => k, StringComparer.Ordinal).ToList();
         if (unknown.Count > 0)
             throw new HarnessException($"{_verb}: unknown option --{unknown[0]} (see `harness {_verb} --help`)");
