@@ -1,0 +1,101 @@
+using System.Text.Json;
+using Harness.Erasure;
+
+namespace Harness.Experiments;
+
+/// One entry of a spec's `methods`: a direction method with its options, e.g.
+/// `{"method": "rlace", "max_steps": 300}`, `"leace"`, or `{"method": "probe", "label":
+/// "probe-politics", "concept": {"dataset": "politics"}}`. Every field other than method, label and
+/// concept is an option of the method (checked against the method's declared options). Options the
+/// method declares named `seed` default to the spec's seed.
+///
+/// Label: what results rows call it. Defaults to the method name, with "@dataset" when it has its
+/// own concept, and with its non-default options in brackets when another entry would otherwise
+/// get the same label: `inlp(iterations=4)`.
+public sealed record MethodSpec
+{
+    public required EraserMethod Method { get; init; }
+    public required string Label { get; init; }
+    public required EraserOptions Options { get; init; }
+    /// The options the spec gave (after normalisation), for labels and the report.
+    public required IReadOnlyDictionary<string, string> Given { get; init; }
+    /// The concept the method is fitted on (the spec's concept unless the entry gives its own).
+    public required ConceptSpec Concept { get; init; }
+    /// Whether the entry gave its own concept.
+    public required bool OwnConcept { get; init; }
+
+    public string Name => Method.Name;
+
+    private static readonly string[] ReservedFields = ["method", "label", "concept"];
+
+    /// Parses entry `index` of `methods`; the label is completed by ParseAll.
+    internal static MethodSpec Parse(string file, int index, JsonElement element, ConceptSpec defaultConcept, int seed)
+    {
+        var place = $"methods[{index}]";
+        if (element.ValueKind == JsonValueKind.String)
+        {
+            var m = DirectionMethods.Get(element.GetString()!, $"{file}: {place}");
+            return Build(file, place, m, new Dictionary<string, string>(), null, defaultConcept, seed, null);
+        }
+        if (element.ValueKind != JsonValueKind.Object)
+            throw new HarnessException($"{file}: {place} must be a method name or an object with a \"method\" field, got {SpecObject.Describe(element)}");
+        string? name = element.TryGetProperty("method", out var n) && n.ValueKind == JsonValueKind.String ? n.GetString() : null;
+        if (name is null) throw new HarnessException($"{file}: {place} needs a \"method\" field naming the method");
+        var method = DirectionMethods.Get(name, $"{file}: {place}");
+        var allowed = ReservedFields.Concat(method.Options.Select(o => o.Name)).ToArray();
+        SpecObject o;
+        try { o = new SpecObject(file, place, element, allowed); }
+        catch (HarnessException e) when (e.Message.Contains("unknown field", StringComparison.Ordinal))
+        {
+            var unknown = element.EnumerateObject().First(p => !allowed.Contains(p.Name)).Name;
+            throw new HarnessException($"{file}: {place}: '{unknown}' is not an option of method {method.Name} (options: {(method.Options.Count == 0 ? "none" : string.Join(", ", method.Options.Select(x => x.Name)))})");
+        }
+        var given = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var field in o.Fields.Where(f => !ReservedFields.Contains(f))) given[field] = o.Scalar(field);
+        var label = o.OptionalString("label");
+        ConceptSpec? concept = o.Has("concept") ? ConceptSpec.Parse(o.Object("concept", ConceptSpec.Fields)) : null;
+        return Build(file, place, method, given, concept, defaultConcept, seed, label);
+    }
+
+    private static MethodSpec Build(string file, string place, EraserMethod method, Dictionary<string, string> given,
+        ConceptSpec? concept, ConceptSpec defaultConcept, int seed, string? label)
+    {
+        var values = new Dictionary<string, string>(given, StringComparer.Ordinal);
+        if (method.Options.Any(x => x.Name == "seed") && !values.ContainsKey("seed"))
+            values["seed"] = seed.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var options = EraserOptions.From(method, values, $"{file}: {place}");
+        var normalised = given.Keys.ToDictionary(k => k, k => options.Values[k], StringComparer.Ordinal);
+        if (label is not null && (label == "none" || label.Any(char.IsWhiteSpace)))
+            throw new HarnessException($"{file}: {place}.label must be a name without spaces other than \"none\", got \"{label}\"");
+        return new MethodSpec
+        {
+            Method = method,
+            Label = label ?? "",
+            Options = options,
+            Given = normalised,
+            Concept = concept ?? defaultConcept,
+            OwnConcept = concept is not null && concept != defaultConcept,
+        };
+    }
+
+    /// Parses every entry and completes the labels (see the type's comment); equal labels are an error.
+    internal static IReadOnlyList<MethodSpec> ParseAll(string file, IReadOnlyList<JsonElement> entries, ConceptSpec defaultConcept, int seed)
+    {
+        var methods = entries.Select((e, i) => Parse(file, i, e, defaultConcept, seed)).ToList();
+        string Base(MethodSpec m) => m.Name + (m.OwnConcept ? "@" + m.Concept.Dataset : "");
+        var counts = methods.Where(m => m.Label.Length == 0).GroupBy(Base).ToDictionary(g => g.Key, g => g.Count());
+        for (int i = 0; i < methods.Count; i++)
+        {
+            var m = methods[i];
+            if (m.Label.Length > 0) continue;
+            var label = Base(m);
+            if (counts[label] > 1 && m.Given.Count > 0)
+                label += "(" + string.Join(",", m.Given.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => $"{kv.Key}={kv.Value}")) + ")";
+            methods[i] = m with { Label = label };
+        }
+        var twice = methods.GroupBy(m => m.Label).FirstOrDefault(g => g.Count() > 1);
+        if (twice is not null)
+            throw new HarnessException($"{file}: two methods are both labelled '{twice.Key}'; give one a \"label\" or different options");
+        return methods;
+    }
+}

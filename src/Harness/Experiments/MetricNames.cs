@@ -1,0 +1,37 @@
+namespace Harness.Experiments;
+
+/// The metrics a spec can ask for (`"metrics": [...]`), and the names of the extra rows some of
+/// them write. Every name is a `metric` value of results.json.
+public static class MetricNames
+{
+    /// Mean b = (p_c - p_w) / max(p_c, p_w) over the prompts (PronounBias).
+    public const string PronounBias = "pronoun_bias";
+    /// Mean logit_c - logit_w over the prompts (LogitDifference).
+    public const string LogitDiff = "logit_diff";
+    /// Mean KL(unedited || edited) of the next-token distributions: at each prompt's last position,
+    /// and (split "text") at every position of the dataset's text.jsonl.
+    public const string KlDamage = "kl_damage";
+    /// Perplexity of the dataset's text.jsonl (split "text"), edited and unedited.
+    public const string Perplexity = "perplexity";
+    /// Held-out accuracy of a logistic-regression probe retrained on edited activations of the
+    /// concept's sentences (dataset = the concept dataset, split "test").
+    public const string ProbeAccuracy = "probe_accuracy";
+    /// Mean index of the first generated token where greedy generation with and without the edit
+    /// differ (max_new_tokens when they never do).
+    public const string GenerationDivergence = "generation_divergence";
+    /// Mean change of log p(correct) - log p(wrong) when the direction component of a prompt's
+    /// residual is patched in from its paired prompt of the other label (edit "patch").
+    public const string Confusion = "confusion";
+
+    /// Written with probe_accuracy: the accuracy of always predicting the most frequent training label.
+    public const string ProbeMajority = "probe_majority";
+    /// Written for every fitted method (edit "fit", split "train"): how many directions it spans.
+    public const string Directions = "directions";
+
+    /// The metrics a spec may list, in the order results are reported.
+    public static IReadOnlyList<string> Known { get; } =
+        [PronounBias, LogitDiff, KlDamage, Perplexity, ProbeAccuracy, GenerationDivergence, Confusion];
+
+    /// Every metric name that can appear in results.json.
+    public static IReadOnlyList<string> All { get; } = [.. Known, ProbeMajority, Directions];
+}

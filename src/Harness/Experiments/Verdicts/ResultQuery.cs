@@ -1,0 +1,81 @@
+using System.Globalization;
+
+namespace Harness.Experiments.Verdicts;
+
+/// Lookups the verdict rules share, over the rows of one model and one site (by default the first
+/// of each, in the order the runner wrote them). Methods are matched by family: "rlace" matches
+/// the labels "rlace", "rlace(max_steps=300)" and "rlace@politics"; edits by kind: "project"
+/// matches "project(centre=median)".
+public sealed class ResultQuery
+{
+    private readonly IReadOnlyList<ResultRow> _all;
+    private readonly List<ResultRow> _rows;
+
+    public ResultQuery(IReadOnlyList<ResultRow> rows, string? model = null, string? site = null)
+    {
+        _all = rows;
+        Model = model ?? rows.Select(r => r.Model).FirstOrDefault() ?? "";
+        Site = site ?? rows.Where(r => r.Model == Model).Select(r => r.Site).FirstOrDefault() ?? "";
+        _rows = rows.Where(r => r.Model == Model && r.Site == Site).ToList();
+    }
+
+    public string Model { get; }
+    public string Site { get; }
+    public bool IsEmpty => _rows.Count == 0;
+
+    /// Every model of the results, in order.
+    public IReadOnlyList<string> Models => _all.Select(r => r.Model).Distinct().ToList();
+
+    /// Every site of this model, in order.
+    public IReadOnlyList<string> Sites => _all.Where(r => r.Model == Model).Select(r => r.Site).Distinct().ToList();
+
+    public ResultQuery At(string site) => new(_all, Model, site);
+    public ResultQuery For(string model) => new(_all, model, _all.Where(r => r.Model == model).Select(r => r.Site).FirstOrDefault());
+
+    /// Method labels (not "none"), in order.
+    public IReadOnlyList<string> Methods => _rows.Select(r => r.Method).Where(m => m != ResultRow.None).Distinct().ToList();
+
+    /// Labels of the methods of a family, in order.
+    public IReadOnlyList<string> Family(string family) => Methods.Where(m => IsFamily(m, family)).ToList();
+
+    /// The labels of the preferred families present (e.g. rlace and probe), else of every method
+    /// outside the excluded families.
+    public IReadOnlyList<string> Preferred(string[] families, params string[] exclude)
+    {
+        var preferred = Methods.Where(m => families.Any(f => IsFamily(m, f))).ToList();
+        return preferred.Count > 0 ? preferred : Methods.Where(m => !exclude.Any(f => IsFamily(m, f))).ToList();
+    }
+
+    /// The first edit label of a kind ("project" -> "project(centre=median)"), or null.
+    public string? Edit(string kind) => _rows.Select(r => r.Edit).FirstOrDefault(e => IsKind(e, kind));
+
+    /// The concept dataset a method was fitted on (from its "directions" row), or null.
+    public string? ConceptOf(string method) =>
+        _rows.FirstOrDefault(r => r.Method == method && r.Metric == MetricNames.Directions)?.Dataset;
+
+    /// Every evaluated dataset (prompt metrics), in order.
+    public IReadOnlyList<string> Datasets => _rows.Where(r => r.Metric == MetricNames.PronounBias).Select(r => r.Dataset).Distinct().ToList();
+
+    public double? Value(string metric, string method, string edit, string dataset, string split = "test")
+    {
+        foreach (var r in _rows)
+            if (r.Metric == metric && r.Method == method && r.Edit == edit && r.Dataset == dataset && r.Split == split)
+                return r.Value;
+        return null;
+    }
+
+    /// The unedited value (method and edit "none").
+    public double? Baseline(string metric, string dataset, string split = "test") =>
+        Value(metric, ResultRow.None, ResultRow.None, dataset, split);
+
+    public static bool IsFamily(string label, string family) =>
+        label == family || label.StartsWith(family + "(", StringComparison.Ordinal) || label.StartsWith(family + "@", StringComparison.Ordinal);
+
+    public static bool IsKind(string edit, string kind) =>
+        edit == kind || edit.StartsWith(kind + "(", StringComparison.Ordinal);
+
+    /// A number as the evidence shows it: 3 decimals.
+    public static string F(double? x) => x is null ? "n/a" : x.Value.ToString("0.000", CultureInfo.InvariantCulture);
+
+    public static string F(double x) => x.ToString("0.000", CultureInfo.InvariantCulture);
+}
