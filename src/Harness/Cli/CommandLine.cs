@@ -12,6 +12,7 @@ public static class CommandLine
         new ActivationsVerb(),
         new FitVerb(),
         new EraseVerb(),
+        new RunVerb(),
         new TrainOrganismVerb(),
         new CorpusVerb(),
         new DatasetsVerb(),

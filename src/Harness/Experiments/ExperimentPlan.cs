@@ -1,0 +1,108 @@
+using Harness.Concepts;
+using Harness.Models;
+
+namespace Harness.Experiments;
+
+/// A spec checked against everything it names, before any model weights are loaded: the datasets
+/// are loaded and tokenized (every answer one GPT-2 token, no empty file), each model is resolved
+/// and its config read, and every site and layer is checked against each model's layers, every
+/// prompt against its position table and vocabulary. Any problem is a one-line HarnessException
+/// naming the spec, file or model at fault.
+public sealed class ExperimentPlan
+{
+    public required ExperimentSpec Spec { get; init; }
+    public required IReadOnlyList<PlannedModel> Models { get; init; }
+
+    /// The activations each concept is fitted on (and probed on), by concept.
+    public required IReadOnlyDictionary<ConceptSpec, ConceptTexts> Concepts { get; init; }
+
+    /// The training prompts of each concept dataset a model-based method (gradient, unembed-diff)
+    /// needs, by dataset name.
+    public required IReadOnlyDictionary<string, PromptSet> TrainingPrompts { get; init; }
+
+    /// The prompts measured on: each evaluated dataset and split.
+    public required IReadOnlyList<PromptSet> Evaluations { get; init; }
+
+    /// The running text of each evaluated dataset that has one, when a text metric is asked for.
+    public required IReadOnlyList<TextSet> Texts { get; init; }
+
+    /// Prepares a spec. `modelOverride` (--model) replaces the spec's models.
+    public static ExperimentPlan Prepare(ExperimentSpec spec, string? modelOverride = null, ResolverOptions? resolver = null)
+    {
+        var datasets = new Dictionary<string, ConceptDataset>(StringComparer.Ordinal);
+        ConceptDataset Dataset(string name, string role)
+        {
+            if (datasets.TryGetValue(name, out var d)) return d;
+            string folder;
+            try { folder = ExperimentsFolder.Dataset(name); }
+            catch (HarnessException e) { throw new HarnessException($"{spec.Source}: {role}: {e.Message}"); }
+            return datasets[name] = ConceptDataset.Load(folder);
+        }
+
+        var concepts = new Dictionary<ConceptSpec, ConceptTexts>();
+        var trainingPrompts = new Dictionary<string, PromptSet>(StringComparer.Ordinal);
+        foreach (var method in spec.Methods)
+        {
+            var c = method.Concept;
+            var dataset = Dataset(c.Dataset, $"concept of {method.Label}");
+            if (dataset.Labels.Count < 2)
+                throw new HarnessException($"{spec.Source}: concept dataset '{c.Dataset}' has only one label ({dataset.Labels[0]}); a concept needs at least two");
+            if (!concepts.ContainsKey(c))
+            {
+                bool probe = spec.Wants(MetricNames.ProbeAccuracy);
+                concepts[c] = c.Source == ConceptSource.Sentences
+                    ? new ConceptTexts(c, TextSet.Sentences(dataset, Split.Train), probe ? TextSet.Sentences(dataset, Split.Test) : null)
+                    : new ConceptTexts(c, TextSet.Prompts(dataset, Split.Train), probe ? TextSet.Prompts(dataset, Split.Test) : null);
+            }
+            if (DirectionMethods.IsModelBased(method.Name) && !trainingPrompts.ContainsKey(c.Dataset))
+                trainingPrompts[c.Dataset] = PromptSet.From(dataset, Split.Train);
+        }
+
+        var evaluations = new List<PromptSet>();
+        var texts = new List<TextSet>();
+        bool textMetrics = spec.Wants(MetricNames.KlDamage) || spec.Wants(MetricNames.Perplexity);
+        foreach (var name in spec.Evaluate.Datasets)
+        {
+            var dataset = Dataset(name, "evaluate");
+            foreach (var split in spec.Evaluate.Splits)
+                evaluations.Add(PromptSet.From(dataset, split, spec.Evaluate.MaxPrompts));
+            if (textMetrics && dataset.HasText) texts.Add(TextSet.Text(dataset, spec.Evaluate.MaxTexts));
+        }
+        if (spec.Wants(MetricNames.Perplexity) && texts.Count == 0)
+            throw new HarnessException($"{spec.Source}: metric perplexity needs a text.jsonl in one of the evaluated datasets ({string.Join(", ", spec.Evaluate.Datasets)}), and none has one");
+
+        var resolverOptions = resolver ?? ResolverOptions.FromEnvironment();
+        var names = modelOverride is not null ? [modelOverride] : spec.Models.Count > 0 ? spec.Models : [ModelResolver.DefaultOrganism];
+        var models = new List<PlannedModel>();
+        foreach (var name in names)
+        {
+            var resolved = new ModelResolver(resolverOptions).Resolve(name);
+            var config = ModelConfig.Load(resolved.ConfigPath);
+            var what = $"{spec.Source} on model {name}";
+            var sites = spec.Sites.Resolve(config.NLayers, what);
+            int generated = spec.Wants(MetricNames.GenerationDivergence) ? spec.Generation.MaxNewTokens : 0;
+            foreach (var set in evaluations) set.CheckFits(config, name, 0);
+            if (generated > 0)
+                foreach (var set in evaluations)
+                    set.Take(spec.Generation.MaxPrompts).CheckFits(config, name, generated);
+            foreach (var set in trainingPrompts.Values) set.CheckFits(config, name, 0);
+            models.Add(new PlannedModel(name, resolved, config, sites));
+        }
+        return new ExperimentPlan
+        {
+            Spec = spec,
+            Models = models,
+            Concepts = concepts,
+            TrainingPrompts = trainingPrompts,
+            Evaluations = evaluations,
+            Texts = texts,
+        };
+    }
+}
+
+/// A model of the plan: its name (as results rows give it), where it was found, its config and the
+/// sites the experiment edits in it.
+public sealed record PlannedModel(string Name, ResolvedModel Resolved, ModelConfig Config, IReadOnlyList<string> Sites);
+
+/// The texts a concept is fitted on (train) and probed on (test, when probe_accuracy is asked for).
+public sealed record ConceptTexts(ConceptSpec Spec, TextSet Train, TextSet? Test);

@@ -1,0 +1,252 @@
+using System.Diagnostics;
+using System.Globalization;
+using Harness.Concepts;
+using Harness.Edits;
+using Harness.Erasure;
+using Harness.Metrics;
+using Harness.Models;
+using static TorchSharp.torch;
+
+namespace Harness.Experiments;
+
+/// Runs a prepared experiment: for each model, site, method and edit (plus the unedited baseline,
+/// method and edit "none"), each evaluated dataset and split, it computes the spec's metrics and
+/// returns them as tidy rows. One plain progress line per unit of work goes to `progress`.
+///
+/// Order of work per model: the unedited passes (last-token logits of every prompt set, greedy
+/// generations, text perplexity) once; then per site: the concept activations (train, and test
+/// for probe_accuracy), and per method: the fit, the confusion patch, then per edit the edited
+/// passes. Everything runs in fixed batches of consecutive items, with the spec's seed set before
+/// each fit, on the given number of LibTorch threads.
+public sealed class ExperimentRunner(ExperimentPlan plan, TextWriter progress)
+{
+    private ExperimentSpec Spec => plan.Spec;
+    private readonly List<ResultRow> _rows = new();
+    private readonly Stopwatch _clock = new();
+
+    /// Loads a model (ModelLoading's checkpoint loader), frozen. Tests may substitute it.
+    public Func<PlannedModel, LanguageModel> LoadModel { get; init; } =
+        m => HfCheckpoint.Load(m.Resolved.Directory, LoadOptions.Default).Freeze();
+
+    public IReadOnlyList<ResultRow> Run()
+    {
+        _clock.Restart();
+        foreach (var planned in plan.Models)
+        {
+            Say($"{planned.Name}: loading {planned.Resolved.Directory}");
+            using var model = LoadModel(planned);
+            RunModel(planned, model);
+        }
+        Say($"done: {_rows.Count} rows in {_clock.Elapsed.TotalSeconds:F1} s");
+        return _rows;
+    }
+
+    private void RunModel(PlannedModel planned, LanguageModel model)
+    {
+        var baseline = new Baseline();
+        var unit = Stopwatch.StartNew();
+        foreach (var set in plan.Evaluations)
+        {
+            baseline.Logits[set] = ModelPasses.LastLogits(model, set.Ids, Spec.BatchSize);
+            if (Spec.Wants(MetricNames.GenerationDivergence))
+                baseline.Generations[set] = ModelPasses.Greedy(model, set.Take(Spec.Generation.MaxPrompts).Ids, Spec.Generation.MaxNewTokens, Spec.BatchSize);
+        }
+        foreach (var text in plan.Texts)
+            baseline.Text[text] = ModelPasses.Text(model, text.Truncate(model.Config.NPositions).Ids, TextBatch, null);
+        Say($"{planned.Name}: unedited passes over {plan.Evaluations.Count} prompt set(s) and {plan.Texts.Count} text(s) in {unit.Elapsed.TotalSeconds:F1} s");
+
+        foreach (var site in planned.Sites)
+        {
+            var where = new Where(planned.Name, site);
+            foreach (var set in plan.Evaluations)
+                PromptRows(where, ResultRow.None, ResultRow.None, set, baseline.Logits[set], baseline, baseline.Generations.GetValueOrDefault(set));
+            foreach (var text in plan.Texts)
+                TextRows(where, ResultRow.None, ResultRow.None, text, baseline.Text[text]);
+            Say($"{where}: unedited {Summary(where, ResultRow.None, ResultRow.None)}");
+
+            var concepts = new Dictionary<ConceptSpec, ConceptActivations>();
+            foreach (var c in Spec.Methods.Select(m => m.Concept).Distinct())
+            {
+                unit.Restart();
+                concepts[c] = ConceptActivations.Capture(model, site, plan.Concepts[c], Spec.BatchSize);
+                if (Spec.Wants(MetricNames.ProbeAccuracy))
+                    ProbeRows(where, ResultRow.None, ResultRow.None, concepts[c], x => x.alias());
+                Say($"{where}: activations of {c.Dataset} ({concepts[c].TrainRows} training rows{(Spec.Wants(MetricNames.ProbeAccuracy) ? ", unedited probe " + F(Last(MetricNames.ProbeAccuracy)) : "")}) in {unit.Elapsed.TotalSeconds:F1} s");
+            }
+
+            foreach (var method in Spec.Methods)
+            {
+                var acts = concepts[method.Concept];
+                unit.Restart();
+                var eraser = Fit(model, site, method, acts);
+                var basis = eraser as IDirectionBasis;
+                long k = basis?.Directions.shape[0] ?? 0;
+                Add(where, method.Label, ResultRow.FitEdit, method.Concept.Dataset, "train", MetricNames.Directions, k);
+                Say($"{where} {method.Label}: fitted {k} direction(s) on {acts.TrainRows} rows of {method.Concept.Dataset} in {unit.Elapsed.TotalSeconds:F1} s");
+
+                if (basis is not null && Spec.Wants(MetricNames.ProbeAccuracy))
+                {
+                    using var scope = NewDisposeScope();
+                    var D = basis.Directions;
+                    var c = basis.Centre;
+                    ProbeRows(where, method.Label, ResultRow.KeepEdit, acts, x => (x.to(ScalarType.Float64) - c).mm(D.t()));
+                }
+                if (basis is not null && Spec.Wants(MetricNames.Confusion))
+                {
+                    unit.Restart();
+                    foreach (var set in plan.Evaluations)
+                        ConfusionRows(where, method.Label, model, site, basis, set, baseline.Logits[set]);
+                    Say($"{where} {method.Label} patch: confusion {F(Last(MetricNames.Confusion))} in {unit.Elapsed.TotalSeconds:F1} s");
+                }
+
+                foreach (var editSpec in Spec.Edits)
+                {
+                    unit.Restart();
+                    using var edit = BuildEdit(editSpec, eraser, acts, method.Label);
+                    var hook = SiteHooks.Edit(model, site, edit, Spec.EditPositions);
+                    foreach (var set in plan.Evaluations)
+                    {
+                        using var logits = ModelPasses.LastLogits(model, set.Ids, Spec.BatchSize, hook);
+                        int[][]? generations = Spec.Wants(MetricNames.GenerationDivergence)
+                            ? ModelPasses.Greedy(model, set.Take(Spec.Generation.MaxPrompts).Ids, Spec.Generation.MaxNewTokens, Spec.BatchSize, hook)
+                            : null;
+                        PromptRows(where, method.Label, editSpec.Label, set, logits, baseline, generations);
+                    }
+                    foreach (var text in plan.Texts)
+                        TextRows(where, method.Label, editSpec.Label, text, ModelPasses.Text(model, text.Truncate(model.Config.NPositions).Ids, TextBatch, hook));
+                    if (Spec.Wants(MetricNames.ProbeAccuracy))
+                        ProbeRows(where, method.Label, editSpec.Label, acts, edit.Apply);
+                    Say($"{where} {method.Label} {editSpec.Label}: {Summary(where, method.Label, editSpec.Label)} in {unit.Elapsed.TotalSeconds:F1} s");
+                }
+            }
+            foreach (var a in concepts.Values) a.Dispose();
+        }
+        baseline.Dispose();
+    }
+
+    private int TextBatch => Math.Min(Spec.BatchSize, 8);
+
+    /// Fits a method on the concept's training activations (registry methods) or from the model
+    /// (gradient, unembed-diff), with the spec's seed set first.
+    private IEraser Fit(LanguageModel model, string site, MethodSpec method, ConceptActivations acts)
+    {
+        manual_seed(Spec.Seed);
+        try
+        {
+            using var scope = NewDisposeScope();
+            if (!DirectionMethods.IsModelBased(method.Name))
+                return method.Method.Fit(new EraserData(acts.Train, acts.TrainLabels, $"activations of {method.Concept.Dataset} at {site}", "labels"), method.Options);
+            var prompts = plan.TrainingPrompts[method.Concept.Dataset];
+            var direction = method.Name == DirectionMethods.Gradient
+                ? GradientDirection.Direction(model, site, prompts, method.Options.Bool("by_label"), Spec.BatchSize)
+                : UnembedDifference.Direction(model, prompts);
+            var centre = acts.Train.to(ScalarType.Float64).mean([0]);
+            return new ProjectionEraser(method.Name, direction.unsqueeze(0), centre, method.Options.Values);
+        }
+        catch (HarnessException e)
+        {
+            throw new HarnessException($"{Spec.Source}: method {method.Label} at {site}: {e.Message}");
+        }
+    }
+
+    private IEdit BuildEdit(EditSpec spec, IEraser eraser, ConceptActivations acts, string method)
+    {
+        try
+        {
+            using var scope = NewDisposeScope();
+            return spec.Build(EditContext.For(eraser, acts.Train));
+        }
+        catch (HarnessException e)
+        {
+            throw new HarnessException($"{Spec.Source}: edit {spec.Label} with method {method}: {e.Message}");
+        }
+    }
+
+    private void PromptRows(Where where, string method, string edit, PromptSet set, Tensor logits, Baseline baseline, int[][]? generations)
+    {
+        if (Spec.Wants(MetricNames.PronounBias))
+            Add(where, method, edit, set.Dataset, set.SplitName, MetricNames.PronounBias, PronounBias.Compute(logits, set.Correct, set.Wrong).Bias);
+        if (Spec.Wants(MetricNames.LogitDiff))
+            Add(where, method, edit, set.Dataset, set.SplitName, MetricNames.LogitDiff, LogitDifference.Compute(logits, set.Correct, set.Wrong).Mean);
+        if (Spec.Wants(MetricNames.KlDamage))
+            Add(where, method, edit, set.Dataset, set.SplitName, MetricNames.KlDamage, KlDamage.Mean(baseline.Logits[set], logits));
+        if (generations is not null)
+        {
+            var divergence = GenerationDivergence.Compute(baseline.Generations[set], generations);
+            Add(where, method, edit, set.Dataset, set.SplitName, MetricNames.GenerationDivergence, divergence.MeanFirstDifference);
+        }
+    }
+
+    private void TextRows(Where where, string method, string edit, TextSet text, TextDamage damage)
+    {
+        if (Spec.Wants(MetricNames.KlDamage))
+            Add(where, method, edit, text.Dataset, ResultRow.TextSplit, MetricNames.KlDamage, damage.Kl);
+        if (Spec.Wants(MetricNames.Perplexity))
+            Add(where, method, edit, text.Dataset, ResultRow.TextSplit, MetricNames.Perplexity, damage.PerplexityEdited);
+    }
+
+    /// Retrains a probe on transform(train activations) and scores it on transform(test activations).
+    private void ProbeRows(Where where, string method, string edit, ConceptActivations acts, Func<Tensor, Tensor> transform)
+    {
+        if (acts.Test is null || acts.TestLabels is null) return;
+        RetrainedProbe.Result result;
+        using (NewDisposeScope())
+            result = RetrainedProbe.Evaluate(transform(acts.Train), acts.TrainLabels, transform(acts.Test), acts.TestLabels, Spec.Seed);
+        Add(where, method, edit, acts.Dataset, "test", MetricNames.ProbeAccuracy, result.Accuracy);
+        Add(where, method, edit, acts.Dataset, "test", MetricNames.ProbeMajority, result.Majority);
+    }
+
+    /// For each prompt with a partner (same pair, other label): patch the partner's component along
+    /// the directions into the prompt's residual at the last position and measure the change of
+    /// log p(correct) - log p(wrong). Sets without pairs give no row.
+    private void ConfusionRows(Where where, string method, LanguageModel model, string site, IDirectionBasis basis, PromptSet set, Tensor unedited)
+    {
+        var partners = set.Partners();
+        if (partners.All(p => p < 0)) return;
+        using var scope = NewDisposeScope();
+        var (residuals, _) = ModelPasses.Capture(model, site, set.Ids, Positions.Last, Spec.BatchSize);
+        var directions = basis.Directions;
+        var patched = ModelPasses.LastLogits(model, set.Ids, Spec.BatchSize, SiteHooks.Patch(model, site, directions, residuals, partners));
+        var before = LogitDifference.Compute(unedited, set.Correct, set.Wrong).PerPrompt;
+        var after = LogitDifference.Compute(patched, set.Correct, set.Wrong).PerPrompt;
+        var changes = Enumerable.Range(0, set.Count).Where(i => partners[i] >= 0).Select(i => after[i] - before[i]).ToList();
+        Add(where, method, ResultRow.PatchEdit, set.Dataset, set.SplitName, MetricNames.Confusion, changes.Average());
+    }
+
+    private void Add(Where where, string method, string edit, string dataset, string split, string metric, double value) =>
+        _rows.Add(new ResultRow(Spec.Name, where.Model, where.Site, method, edit, dataset, split, metric, value));
+
+    private double Last(string metric) => _rows.LastOrDefault(r => r.Metric == metric)?.Value ?? double.NaN;
+
+    /// "gender/test bias 0.873, controls/test bias 0.912": the first metric of each prompt set.
+    private string Summary(Where where, string method, string edit)
+    {
+        var metric = Spec.Metrics.FirstOrDefault(m => m is MetricNames.PronounBias or MetricNames.LogitDiff or MetricNames.KlDamage);
+        if (metric is null) return "measured";
+        var parts = _rows.Where(r => r.Model == where.Model && r.Site == where.Site && r.Method == method && r.Edit == edit && r.Metric == metric && r.Split != ResultRow.TextSplit)
+            .Select(r => $"{r.Dataset}/{r.Split} {metric} {F(r.Value)}");
+        return string.Join(", ", parts);
+    }
+
+    private void Say(string line) => progress.WriteLine($"run: {line}");
+
+    private static string F(double x) => x.ToString("0.000", CultureInfo.InvariantCulture);
+
+    private readonly record struct Where(string Model, string Site)
+    {
+        public override string ToString() => $"{Model} {Site}";
+    }
+
+    /// The unedited outputs every edit is compared with.
+    private sealed class Baseline : IDisposable
+    {
+        public Dictionary<PromptSet, Tensor> Logits { get; } = new();
+        public Dictionary<PromptSet, int[][]> Generations { get; } = new();
+        public Dictionary<TextSet, TextDamage> Text { get; } = new();
+
+        public void Dispose()
+        {
+            foreach (var t in Logits.Values) t.Dispose();
+        }
+    }
+}

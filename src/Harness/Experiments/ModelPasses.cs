@@ -1,0 +1,151 @@
+using Harness.Metrics;
+using Harness.Models;
+using static TorchSharp.torch;
+
+namespace Harness.Experiments;
+
+/// Registers whatever hooks a batch needs (an edit at a site, a patch) and returns the handle that
+/// removes them; `offset` is the index of the batch's first item in the whole set. Null: no hooks.
+public delegate IDisposable? BatchHook(IReadOnlyList<int[]> batch, int offset);
+
+/// The forward passes of the runner, in fixed batches of consecutive items (so batch composition,
+/// and with it every number, is the same on every run), right-padded, each batch in its own
+/// dispose scope and without autograd.
+public static class ModelPasses
+{
+    /// Each prompt's next-token logits at its last real token: float32 [n, vocab].
+    public static Tensor LastLogits(LanguageModel model, IReadOnlyList<int[]> prompts, int batchSize, BatchHook? hook = null)
+    {
+        using var noGrad = no_grad();
+        var parts = new List<Tensor>();
+        try
+        {
+            foreach (var (batch, offset) in Batches(prompts, batchSize))
+            {
+                using var scope = NewDisposeScope();
+                using var hooks = hook?.Invoke(batch, offset);
+                parts.Add(model.LastTokenLogits(batch).to(ScalarType.Float32).cpu().DetachFromDisposeScope());
+            }
+            using var outer = NewDisposeScope();
+            return cat(parts, 0).MoveToOuterDisposeScope();
+        }
+        finally
+        {
+            foreach (var p in parts) p.Dispose();
+        }
+    }
+
+    /// The activations at `site` of every text, at every real token ("all") or at the last one:
+    /// float32 [rows, d] in text order, and for each row the index of its text.
+    public static (Tensor Rows, int[] TextOfRow) Capture(LanguageModel model, string site, IReadOnlyList<int[]> texts, Positions positions, int batchSize)
+    {
+        using var noGrad = no_grad();
+        var parts = new List<Tensor>();
+        var textOfRow = new List<int>();
+        try
+        {
+            foreach (var (batch, offset) in Batches(texts, batchSize))
+            {
+                using var scope = NewDisposeScope();
+                using var capture = model.Hooks.Capture(site);
+                using var tokens = TokenBatch.RightPadded(batch, model.Device);
+                model.FinalHidden(tokens.Ids);
+                var acts = capture.Last;                                   // [b, t, d]
+                var rows = new List<long>();
+                var columns = new List<long>();
+                for (int b = 0; b < batch.Count; b++)
+                {
+                    int length = batch[b].Length;
+                    for (int p = positions == Positions.All ? 0 : length - 1; p < length; p++)
+                    {
+                        rows.Add(b);
+                        columns.Add(p);
+                        textOfRow.Add(offset + b);
+                    }
+                }
+                var selected = acts.index(TensorIndex.Tensor(tensor(rows.ToArray(), device: acts.device)), TensorIndex.Tensor(tensor(columns.ToArray(), device: acts.device)));
+                parts.Add(selected.to(ScalarType.Float32).cpu().DetachFromDisposeScope());
+            }
+            using var outer = NewDisposeScope();
+            return (cat(parts, 0).MoveToOuterDisposeScope(), textOfRow.ToArray());
+        }
+        finally
+        {
+            foreach (var p in parts) p.Dispose();
+        }
+    }
+
+    /// Greedy continuations of `maxNewTokens` tokens (the generated ids only), batched; hooks stay
+    /// registered for the whole generation, so an edit applies at every step.
+    public static int[][] Greedy(LanguageModel model, IReadOnlyList<int[]> prompts, int maxNewTokens, int batchSize, BatchHook? hook = null)
+    {
+        using var noGrad = no_grad();
+        var result = new int[prompts.Count][];
+        foreach (var (batch, offset) in Batches(prompts, batchSize))
+        {
+            using var hooks = hook?.Invoke(batch, offset);
+            var sequences = batch.Select(p => p.ToList()).ToList();
+            for (int step = 0; step < maxNewTokens; step++)
+            {
+                using var scope = NewDisposeScope();
+                var logits = model.LastTokenLogits(sequences.Select(s => s.ToArray()).ToArray());
+                var next = logits.argmax(1).cpu().data<long>().ToArray();
+                for (int b = 0; b < sequences.Count; b++) sequences[b].Add((int)next[b]);
+            }
+            for (int b = 0; b < batch.Count; b++) result[offset + b] = sequences[b].Skip(batch[b].Length).ToArray();
+        }
+        return result;
+    }
+
+    /// Over every real position of the texts: the mean KL(unedited || edited) of the next-token
+    /// distributions, and the perplexity of the texts without and with the hooks. Without hooks only
+    /// the unedited perplexity is computed (KL 0, edited = unedited).
+    public static TextDamage Text(LanguageModel model, IReadOnlyList<int[]> texts, int batchSize, BatchHook? hook)
+    {
+        using var noGrad = no_grad();
+        double klSum = 0, nllUnedited = 0, nllEdited = 0;
+        long positions = 0, predicted = 0;
+        foreach (var (batch, offset) in Batches(texts, batchSize))
+        {
+            using var scope = NewDisposeScope();
+            using var tokens = TokenBatch.RightPadded(batch, model.Device);
+            var mask = RealTokens(batch, tokens.Ids.shape[1]);
+            var unedited = model.forward(tokens.Ids);
+            var plain = Perplexity.Compute(unedited, tokens.Ids, mask);
+            nllUnedited += plain.MeanCrossEntropy * plain.Tokens;
+            predicted += plain.Tokens;
+            long count = batch.Sum(t => (long)t.Length);
+            positions += count;
+            if (hook is null)
+            {
+                nllEdited += plain.MeanCrossEntropy * plain.Tokens;
+                continue;
+            }
+            Tensor edited;
+            using (hook(batch, offset)) edited = model.forward(tokens.Ids);
+            klSum += KlDamage.Mean(unedited, edited, mask) * count;
+            var changed = Perplexity.Compute(edited, tokens.Ids, mask);
+            nllEdited += changed.MeanCrossEntropy * changed.Tokens;
+        }
+        return new TextDamage(klSum / positions, Math.Exp(nllUnedited / predicted), Math.Exp(nllEdited / predicted));
+    }
+
+    /// bool [batch, tokens], true at the real (unpadded) tokens.
+    private static Tensor RealTokens(IReadOnlyList<int[]> batch, long tokens)
+    {
+        var flags = new bool[batch.Count * tokens];
+        for (int b = 0; b < batch.Count; b++)
+            for (int t = 0; t < batch[b].Length; t++) flags[b * tokens + t] = true;
+        return tensor(flags, [batch.Count, tokens]);
+    }
+
+    /// Consecutive batches of at most `size` items, with the index of each batch's first item.
+    public static IEnumerable<(IReadOnlyList<int[]> Batch, int Offset)> Batches(IReadOnlyList<int[]> items, int size)
+    {
+        for (int offset = 0; offset < items.Count; offset += size)
+            yield return (items.Skip(offset).Take(size).ToArray(), offset);
+    }
+}
+
+/// What an edit does to running text: mean KL per position, perplexity without and with it.
+public sealed record TextDamage(double Kl, double PerplexityUnedited, double PerplexityEdited);

@@ -1,0 +1,121 @@
+using ScottPlot;
+
+namespace Harness.Experiments;
+
+/// The run's PNG plots (ScottPlot 5, rendered headless):
+///   - plot-bias-<model>[-<site>].png: the main metric on the first evaluated dataset and split as
+///     grouped bars, a group per method and a bar per edit ("none" = unedited), for each site of
+///     a run with at most a few sites;
+///   - plot-layers-<model>-<dataset>.png for sweeps: the main metric by layer, a line per method and
+///     edit, and the unedited value as a dashed line.
+/// The main metric is pronoun_bias when measured, else the first prompt metric of the spec.
+public static class Plots
+{
+    public const int Width = 900, Height = 520;
+    private const int MostBarPlots = 3;
+
+    /// Writes the plots into `folder`; returns their file names.
+    public static IReadOnlyList<string> Write(string folder, ExperimentSpec spec, IReadOnlyList<ResultRow> rows)
+    {
+        var metric = MainMetric(spec);
+        if (metric is null) return [];
+        var files = new List<string>();
+        var sets = ResultTable.Sets(rows, metric).Where(s => s.Split != ResultRow.TextSplit).ToList();
+        if (sets.Count == 0) return [];
+        var (dataset, split) = sets[0];
+        foreach (var model in rows.Select(r => r.Model).Distinct())
+        {
+            var sites = rows.Where(r => r.Model == model).Select(r => r.Site).Distinct().ToList();
+            if (sites.Count <= MostBarPlots)
+            {
+                foreach (var site in sites)
+                {
+                    var name = $"{RunFolder.PlotPrefix}bias-{RunFolder.Safe(model)}{(sites.Count > 1 ? "-" + RunFolder.Safe(site) : "")}.png";
+                    if (Bars(Path.Combine(folder, name), rows, model, site, metric, dataset, split)) files.Add(name);
+                }
+            }
+            if (sites.Count > 1)
+            {
+                foreach (var (d, s) in sets)
+                {
+                    var name = $"{RunFolder.PlotPrefix}layers-{RunFolder.Safe(model)}-{RunFolder.Safe(d)}{(s == "test" ? "" : "-" + s)}.png";
+                    if (Layers(Path.Combine(folder, name), rows, model, metric, d, s)) files.Add(name);
+                }
+            }
+        }
+        return files;
+    }
+
+    public static string? MainMetric(ExperimentSpec spec) =>
+        spec.Wants(MetricNames.PronounBias) ? MetricNames.PronounBias
+        : spec.Metrics.FirstOrDefault(m => m is MetricNames.LogitDiff or MetricNames.KlDamage or MetricNames.GenerationDivergence);
+
+    private static bool Bars(string path, IReadOnlyList<ResultRow> rows, string model, string site, string metric, string dataset, string split)
+    {
+        var chosen = rows.Where(r => r.Model == model && r.Site == site && r.Metric == metric && r.Dataset == dataset && r.Split == split).ToList();
+        var baseline = chosen.FirstOrDefault(r => r.IsBaseline);
+        var methods = chosen.Where(r => r.Method != ResultRow.None).Select(r => r.Method).Distinct().ToList();
+        var edits = chosen.Where(r => !r.IsBaseline).Select(r => r.Edit).Distinct().ToList();
+        if (methods.Count == 0) return false;
+        var series = (baseline is null ? edits : edits.Prepend(ResultRow.None)).ToList();
+        var plot = new Plot();
+        var palette = new ScottPlot.Palettes.Category10();
+        var bars = new List<Bar>();
+        var ticks = new List<Tick>();
+        int groupWidth = series.Count + 1;
+        for (int g = 0; g < methods.Count; g++)
+        {
+            for (int s = 0; s < series.Count; s++)
+            {
+                double? value = series[s] == ResultRow.None
+                    ? baseline?.Value
+                    : chosen.FirstOrDefault(r => r.Method == methods[g] && r.Edit == series[s])?.Value;
+                if (value is null || !double.IsFinite(value.Value)) continue;
+                bars.Add(new Bar { Position = g * groupWidth + s, Value = value.Value, FillColor = palette.GetColor(s), LineWidth = 0 });
+            }
+            ticks.Add(new Tick(g * groupWidth + (series.Count - 1) / 2.0, methods[g]));
+        }
+        plot.Add.Bars(bars);
+        plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual(ticks.ToArray());
+        plot.Axes.Bottom.MajorTickStyle.Length = 0;
+        for (int s = 0; s < series.Count; s++)
+            plot.Legend.ManualItems.Add(new LegendItem { LabelText = series[s], FillColor = palette.GetColor(s) });
+        plot.Legend.Alignment = Alignment.UpperRight;
+        plot.ShowLegend();
+        plot.Add.HorizontalLine(0, 1, Colors.Black);
+        plot.Title($"{metric} on {dataset}/{split}: {model}, {site}");
+        plot.YLabel(metric);
+        plot.SavePng(path, Width, Height);
+        return true;
+    }
+
+    private static bool Layers(string path, IReadOnlyList<ResultRow> rows, string model, string metric, string dataset, string split)
+    {
+        var chosen = rows.Where(r => r.Model == model && r.Metric == metric && r.Dataset == dataset && r.Split == split
+                                     && SiteSelection.LayerOf(r.Site) is not null).ToList();
+        var layers = chosen.Select(r => SiteSelection.LayerOf(r.Site)!.Value).Distinct().Order().ToList();
+        if (layers.Count < 2) return false;
+        var plot = new Plot();
+        var palette = new ScottPlot.Palettes.Category10();
+        int index = 0;
+        void Line(string label, Func<ResultRow, bool> select, bool dashed)
+        {
+            var points = chosen.Where(select).Select(r => (Layer: (double)SiteSelection.LayerOf(r.Site)!.Value, r.Value))
+                .Where(p => double.IsFinite(p.Value)).OrderBy(p => p.Layer).ToList();
+            if (points.Count == 0) return;
+            var scatter = plot.Add.Scatter(points.Select(p => p.Layer).ToArray(), points.Select(p => p.Value).ToArray(), dashed ? Colors.Black : palette.GetColor(index++));
+            scatter.LegendText = label;
+            if (dashed) scatter.LinePattern = LinePattern.Dashed;
+        }
+        Line(ResultRow.None, r => r.IsBaseline, dashed: true);
+        foreach (var (m, e) in chosen.Where(r => !r.IsBaseline).Select(r => (r.Method, r.Edit)).Distinct().ToList())
+            Line($"{m} {e}", r => r.Method == m && r.Edit == e, dashed: false);
+        plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual(layers.Select(l => new Tick(l, l.ToString(System.Globalization.CultureInfo.InvariantCulture))).ToArray());
+        plot.XLabel("layer");
+        plot.YLabel(metric);
+        plot.Title($"{metric} on {dataset}/{split} by layer: {model}");
+        plot.ShowLegend(Alignment.UpperRight);
+        plot.SavePng(path, Width, Height);
+        return true;
+    }
+}

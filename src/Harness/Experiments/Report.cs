@@ -1,0 +1,106 @@
+using System.Text;
+using Harness.Experiments.Verdicts;
+
+namespace Harness.Experiments;
+
+/// report.md: what was run, the verdict on the spec's hypothesis with the numbers that decided it,
+/// and the tables: the bias by method and edit for each dataset (the main table, also printed to
+/// stdout), the damage tables (KL, perplexity, generation divergence), probe accuracy, confusion,
+/// the fitted dimensions, and by-site tables for sweeps; then the plots.
+public static class Report
+{
+    /// Metrics in the order the report shows them, with a heading each.
+    private static readonly (string Metric, string Heading)[] Sections =
+    [
+        (MetricNames.PronounBias, "Bias by method and edit"),
+        (MetricNames.LogitDiff, "Logit difference by method and edit"),
+        (MetricNames.KlDamage, "Damage: KL(unedited || edited), nats per position"),
+        (MetricNames.Perplexity, "Damage: perplexity of the text"),
+        (MetricNames.GenerationDivergence, "Damage: first differing token of greedy generations"),
+        (MetricNames.ProbeAccuracy, "Retrained probe: held-out accuracy (keep = the method's subspace only)"),
+        (MetricNames.ProbeMajority, "Retrained probe: majority baseline"),
+        (MetricNames.Confusion, "Confusion: change of log p(correct) - log p(wrong) when the paired prompt's component is patched in"),
+        (MetricNames.Directions, "Directions fitted"),
+    ];
+
+    public static Verdict? Verdict(ExperimentSpec spec, IReadOnlyList<ResultRow> rows) =>
+        spec.Hypothesis is { } h ? VerdictRules.Find(h)!.Decide(rows) : null;
+
+    public static string Build(ExperimentSpec spec, IReadOnlyList<ResultRow> rows, Verdict? verdict, IReadOnlyList<string> plots, TimeSpan elapsed, IReadOnlyList<string> models)
+    {
+        var text = new StringBuilder();
+        text.Append($"# {spec.Name}\n\n");
+        if (spec.Description.Length > 0) text.Append(spec.Description).Append("\n\n");
+        text.Append($"- spec: `{spec.Source}`\n");
+        text.Append($"- models: {string.Join(", ", models.Select(m => $"`{m}`"))}\n");
+        text.Append($"- sites: {string.Join(", ", rows.Select(r => r.Site).Distinct().Select(s => $"`{s}`"))}\n");
+        text.Append($"- concept: {spec.Concept.Dataset} ({spec.Concept.Source.ToString().ToLowerInvariant()}, positions {spec.Concept.Positions.Name()})\n");
+        text.Append($"- methods: {string.Join(", ", spec.Methods.Select(Describe))}\n");
+        text.Append($"- edits: {string.Join(", ", spec.Edits.Select(e => e.Label))} at {spec.EditPositions.Name()} positions\n");
+        text.Append($"- evaluated: {string.Join(", ", spec.Evaluate.Datasets)} ({string.Join(", ", spec.Evaluate.Splits.Select(s => s.ToString().ToLowerInvariant()))})\n");
+        text.Append($"- seed {spec.Seed}; {rows.Count} results in {elapsed.TotalSeconds:F1} s\n\n");
+
+        if (spec.Hypothesis is { } h)
+        {
+            var rule = VerdictRules.Find(h)!;
+            text.Append($"## Verdict: {rule.Name}\n\n");
+            text.Append($"Claim: {rule.Claim}.\n\n");
+            text.Append($"**{verdict!.Word}**\n\n");
+            foreach (var line in verdict.Evidence) text.Append($"- {line}\n");
+            text.Append('\n');
+        }
+
+        foreach (var (metric, heading) in Sections)
+        {
+            var tables = Tables(rows, metric).ToList();
+            if (tables.Count == 0) continue;
+            text.Append($"## {heading}\n\n");
+            foreach (var table in tables)
+                text.Append($"### {table.Title}\n\n").Append(table.ToMarkdown()).Append('\n');
+        }
+
+        if (plots.Count > 0)
+        {
+            text.Append("## Plots\n\n");
+            foreach (var p in plots) text.Append($"![{p}]({p})\n\n");
+        }
+        return text.ToString();
+    }
+
+    /// The main table(s): the bias (or the first prompt metric) by method and edit, as plain text.
+    public static string MainTables(ExperimentSpec spec, IReadOnlyList<ResultRow> rows)
+    {
+        var metric = Plots.MainMetric(spec) ?? spec.Metrics.FirstOrDefault();
+        if (metric is null) return "";
+        var text = new StringBuilder();
+        foreach (var table in Tables(rows, metric)) text.Append(table.ToText()).Append('\n');
+        return text.ToString();
+    }
+
+    /// The tables of one metric: by method and edit for each model, site, dataset and split, and by
+    /// site for sweeps.
+    public static IEnumerable<ResultTable> Tables(IReadOnlyList<ResultRow> rows, string metric, bool bySite = true)
+    {
+        var sets = ResultTable.Sets(rows, metric);
+        foreach (var model in rows.Select(r => r.Model).Distinct())
+        {
+            var sites = rows.Where(r => r.Model == model).Select(r => r.Site).Distinct().ToList();
+            if (bySite && sites.Count > 1)
+            {
+                foreach (var (dataset, split) in sets)
+                    if (ResultTable.BySite(rows, model, metric, dataset, split) is { } t) yield return t;
+                continue;
+            }
+            foreach (var site in sites)
+                foreach (var (dataset, split) in sets)
+                    if (ResultTable.MethodByEdit(rows, model, site, metric, dataset, split) is { } t) yield return t;
+        }
+    }
+
+    private static string Describe(MethodSpec m)
+    {
+        var options = m.Given.Count == 0 ? "" : " (" + string.Join(", ", m.Given.Select(kv => $"{kv.Key}={kv.Value}")) + ")";
+        var concept = m.OwnConcept ? $" on {m.Concept.Dataset}" : "";
+        return $"{m.Label}{(m.Label == m.Name ? "" : $" [{m.Name}]")}{options}{concept}";
+    }
+}

@@ -1,0 +1,100 @@
+using System.Globalization;
+using System.Text;
+
+namespace Harness.Experiments;
+
+/// A table of results for people: a title, column headers and rows of cells, written as Markdown
+/// (report.md, and the run's stdout). Built from tidy rows by the pivots below.
+public sealed record ResultTable(string Title, IReadOnlyList<string> Columns, IReadOnlyList<IReadOnlyList<string>> Rows)
+{
+    /// One metric on one model, site, dataset and split: a row per method, a column per edit, the
+    /// unedited value in column "none" (the same for every method; a row "none" when no method
+    /// has a value).
+    public static ResultTable? MethodByEdit(IReadOnlyList<ResultRow> rows, string model, string site, string metric, string dataset, string split)
+    {
+        var chosen = rows.Where(r => r.Model == model && r.Site == site && r.Metric == metric && r.Dataset == dataset && r.Split == split).ToList();
+        if (chosen.Count == 0) return null;
+        var baseline = chosen.FirstOrDefault(r => r.IsBaseline)?.Value;
+        var edits = chosen.Where(r => !r.IsBaseline).Select(r => r.Edit).Distinct().ToList();
+        var methods = chosen.Where(r => r.Method != ResultRow.None).Select(r => r.Method).Distinct().ToList();
+        var columns = new List<string> { "method" };
+        if (baseline is not null) columns.Add(ResultRow.None);
+        columns.AddRange(edits);
+        var table = new List<IReadOnlyList<string>>();
+        if (methods.Count == 0 && baseline is not null) table.Add([ResultRow.None, Format(baseline.Value)]);
+        foreach (var m in methods)
+        {
+            var cells = new List<string> { m };
+            if (baseline is not null) cells.Add(Format(baseline.Value));
+            foreach (var e in edits)
+                cells.Add(chosen.FirstOrDefault(r => r.Method == m && r.Edit == e) is { } r ? Format(r.Value) : "");
+            table.Add(cells);
+        }
+        return new ResultTable($"{metric} on {dataset}/{split} ({model}, {site})", columns, table);
+    }
+
+    /// One metric on one model, dataset and split over sites: a row per site, a column for the
+    /// unedited value and one per method and edit.
+    public static ResultTable? BySite(IReadOnlyList<ResultRow> rows, string model, string metric, string dataset, string split)
+    {
+        var chosen = rows.Where(r => r.Model == model && r.Metric == metric && r.Dataset == dataset && r.Split == split).ToList();
+        var sites = chosen.Select(r => r.Site).Distinct().ToList();
+        if (sites.Count < 2) return null;
+        var series = chosen.Where(r => !r.IsBaseline).Select(r => (r.Method, r.Edit)).Distinct().ToList();
+        var columns = new List<string> { "site", ResultRow.None };
+        columns.AddRange(series.Select(s => $"{s.Method} {s.Edit}"));
+        var table = new List<IReadOnlyList<string>>();
+        foreach (var site in sites)
+        {
+            var cells = new List<string> { site, chosen.FirstOrDefault(r => r.Site == site && r.IsBaseline) is { } b ? Format(b.Value) : "" };
+            foreach (var (m, e) in series)
+                cells.Add(chosen.FirstOrDefault(r => r.Site == site && r.Method == m && r.Edit == e) is { } r ? Format(r.Value) : "");
+            table.Add(cells);
+        }
+        return new ResultTable($"{metric} on {dataset}/{split} by site ({model})", columns, table);
+    }
+
+    /// Every (dataset, split) a metric was measured on, in the order of the rows.
+    public static IReadOnlyList<(string Dataset, string Split)> Sets(IReadOnlyList<ResultRow> rows, string metric) =>
+        rows.Where(r => r.Metric == metric).Select(r => (r.Dataset, r.Split)).Distinct().ToList();
+
+    public string ToMarkdown()
+    {
+        var text = new StringBuilder();
+        text.Append("| ").Append(string.Join(" | ", Columns.Select(Escape))).Append(" |\n");
+        text.Append('|').Append(string.Join("|", Columns.Select((_, i) => i == 0 ? " --- " : " ---: "))).Append("|\n");
+        foreach (var row in Rows)
+            text.Append("| ").Append(string.Join(" | ", row.Select(Escape))).Append(" |\n");
+        return text.ToString();
+    }
+
+    /// Plain aligned columns, for a terminal.
+    public string ToText()
+    {
+        var widths = Columns.Select((c, i) => Math.Max(c.Length, Rows.Select(r => i < r.Count ? r[i].Length : 0).DefaultIfEmpty(0).Max())).ToArray();
+        var text = new StringBuilder();
+        text.Append(Title).Append('\n');
+        void Line(IReadOnlyList<string> cells)
+        {
+            for (int i = 0; i < widths.Length; i++)
+            {
+                var cell = i < cells.Count ? cells[i] : "";
+                text.Append(i == 0 ? cell.PadRight(widths[i]) : "  " + cell.PadLeft(widths[i]));
+            }
+            text.Append('\n');
+        }
+        Line(Columns);
+        foreach (var row in Rows) Line(row);
+        return text.ToString();
+    }
+
+    /// 3 decimals; large values (perplexity) with fewer; non-finite as inf / nan.
+    public static string Format(double x) =>
+        double.IsNaN(x) ? "nan"
+        : double.IsInfinity(x) ? (x > 0 ? "inf" : "-inf")
+        : Math.Abs(x) >= 1000 ? x.ToString("0", CultureInfo.InvariantCulture)
+        : Math.Abs(x) >= 100 ? x.ToString("0.0", CultureInfo.InvariantCulture)
+        : x.ToString("0.000", CultureInfo.InvariantCulture);
+
+    private static string Escape(string s) => s.Replace("|", "\\|");
+}
