@@ -11,7 +11,10 @@ namespace Harness.Experiments;
 /// The main metric is pronoun_bias when measured, else the first prompt metric of the spec.
 public static class Plots
 {
-    public const int Width = 900, Height = 520;
+    public const int Width = 1000, Height = 560;
+
+    private static readonly LinePattern[] Patterns = [LinePattern.Solid, LinePattern.Dashed, LinePattern.Dotted, LinePattern.DenselyDashed];
+    private static readonly MarkerShape[] Markers = [MarkerShape.FilledCircle, MarkerShape.FilledSquare, MarkerShape.FilledTriangleUp, MarkerShape.FilledDiamond, MarkerShape.OpenCircle];
     private const int MostBarPlots = 3;
 
     /// Writes the plots into `folder`; returns their file names.
@@ -80,10 +83,9 @@ public static class Plots
         plot.Axes.Bottom.MajorTickStyle.Length = 0;
         for (int s = 0; s < series.Count; s++)
             plot.Legend.ManualItems.Add(new LegendItem { LabelText = series[s], FillColor = palette.GetColor(s) });
-        plot.Legend.Alignment = Alignment.UpperRight;
-        plot.ShowLegend();
+        plot.ShowLegend(Edge.Right);
         plot.Add.HorizontalLine(0, 1, Colors.Black);
-        plot.Title($"{metric} on {dataset}/{split}: {model}, {site}");
+        plot.Title($"{metric}, {dataset}/{split}: {RunFolder.Display(model)} at {site}");
         plot.YLabel(metric);
         plot.SavePng(path, Width, Height);
         return true;
@@ -97,24 +99,31 @@ public static class Plots
         if (layers.Count < 2) return false;
         var plot = new Plot();
         var palette = new ScottPlot.Palettes.Category10();
-        int index = 0;
-        void Line(string label, Func<ResultRow, bool> select, bool dashed)
+        var series = chosen.Where(r => !r.IsBaseline).Select(r => (r.Method, r.Edit)).Distinct().ToList();
+        var methods = series.Select(x => x.Method).Distinct().ToList();
+        var edits = series.Select(x => x.Edit).Distinct().ToList();
+        void Line(string label, Func<ResultRow, bool> select, Color color, LinePattern pattern, MarkerShape marker, float width)
         {
             var points = chosen.Where(select).Select(r => (Layer: (double)SiteSelection.LayerOf(r.Site)!.Value, r.Value))
                 .Where(p => double.IsFinite(p.Value)).OrderBy(p => p.Layer).ToList();
             if (points.Count == 0) return;
-            var scatter = plot.Add.Scatter(points.Select(p => p.Layer).ToArray(), points.Select(p => p.Value).ToArray(), dashed ? Colors.Black : palette.GetColor(index++));
+            var scatter = plot.Add.Scatter(points.Select(p => p.Layer).ToArray(), points.Select(p => p.Value).ToArray(), color);
             scatter.LegendText = label;
-            if (dashed) scatter.LinePattern = LinePattern.Dashed;
+            scatter.LinePattern = pattern;
+            scatter.LineWidth = width;
+            scatter.MarkerShape = marker;
+            scatter.MarkerSize = 7;
         }
-        Line(ResultRow.None, r => r.IsBaseline, dashed: true);
-        foreach (var (m, e) in chosen.Where(r => !r.IsBaseline).Select(r => (r.Method, r.Edit)).Distinct().ToList())
-            Line($"{m} {e}", r => r.Method == m && r.Edit == e, dashed: false);
+        // colour = method, line pattern and marker = edit; the unedited value is thick, black, dashed
+        Line(ResultRow.None, r => r.IsBaseline, Colors.Black, LinePattern.Dashed, MarkerShape.None, 2.5f);
+        foreach (var (m, e) in series)
+            Line($"{m} {e}", r => r.Method == m && r.Edit == e, palette.GetColor(methods.IndexOf(m)),
+                Patterns[edits.IndexOf(e) % Patterns.Length], Markers[edits.IndexOf(e) % Markers.Length], 1.5f);
         plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual(layers.Select(l => new Tick(l, l.ToString(System.Globalization.CultureInfo.InvariantCulture))).ToArray());
         plot.XLabel("layer");
         plot.YLabel(metric);
-        plot.Title($"{metric} on {dataset}/{split} by layer: {model}");
-        plot.ShowLegend(Alignment.UpperRight);
+        plot.Title($"{metric}, {dataset}/{split} by layer: {RunFolder.Display(model)}");
+        plot.ShowLegend(Edge.Right);
         plot.SavePng(path, Width, Height);
         return true;
     }

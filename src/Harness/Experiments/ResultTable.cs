@@ -30,28 +30,28 @@ public sealed record ResultTable(string Title, IReadOnlyList<string> Columns, IR
                 cells.Add(chosen.FirstOrDefault(r => r.Method == m && r.Edit == e) is { } r ? Format(r.Value) : "");
             table.Add(cells);
         }
-        return new ResultTable($"{metric} on {dataset}/{split} ({model}, {site})", columns, table);
+        return new ResultTable($"{metric} on {dataset}/{split} ({RunFolder.Display(model)}, {site})", columns, table);
     }
 
-    /// One metric on one model, dataset and split over sites: a row per site, a column for the
-    /// unedited value and one per method and edit.
+    /// One metric on one model, dataset and split over sites (a sweep): a row per method and edit
+    /// (first the unedited "none"), a column per site.
     public static ResultTable? BySite(IReadOnlyList<ResultRow> rows, string model, string metric, string dataset, string split)
     {
         var chosen = rows.Where(r => r.Model == model && r.Metric == metric && r.Dataset == dataset && r.Split == split).ToList();
         var sites = chosen.Select(r => r.Site).Distinct().ToList();
         if (sites.Count < 2) return null;
-        var series = chosen.Where(r => !r.IsBaseline).Select(r => (r.Method, r.Edit)).Distinct().ToList();
-        var columns = new List<string> { "site", ResultRow.None };
-        columns.AddRange(series.Select(s => $"{s.Method} {s.Edit}"));
+        var series = chosen.Select(r => (r.Method, r.Edit)).Distinct().OrderBy(s => s.Method == ResultRow.None && s.Edit == ResultRow.None ? 0 : 1).ToList();
+        var columns = new List<string> { "method", "edit" };
+        columns.AddRange(sites);
         var table = new List<IReadOnlyList<string>>();
-        foreach (var site in sites)
+        foreach (var (m, e) in series)
         {
-            var cells = new List<string> { site, chosen.FirstOrDefault(r => r.Site == site && r.IsBaseline) is { } b ? Format(b.Value) : "" };
-            foreach (var (m, e) in series)
+            var cells = new List<string> { m, e };
+            foreach (var site in sites)
                 cells.Add(chosen.FirstOrDefault(r => r.Site == site && r.Method == m && r.Edit == e) is { } r ? Format(r.Value) : "");
             table.Add(cells);
         }
-        return new ResultTable($"{metric} on {dataset}/{split} by site ({model})", columns, table);
+        return new ResultTable($"{metric} on {dataset}/{split} by site ({RunFolder.Display(model)})", columns, table);
     }
 
     /// Every (dataset, split) a metric was measured on, in the order of the rows.

@@ -50,6 +50,15 @@ public static class RunFolder
         }
     }
 
+    /// A model name for titles: a folder path shows as its last folder's name.
+    public static string Display(string name)
+    {
+        var trimmed = name.Replace('\\', '/').TrimEnd('/');
+        return trimmed.StartsWith('/') || trimmed.StartsWith('.') || trimmed.StartsWith('~') || trimmed.Count(c => c == '/') > 1
+            ? Path.GetFileName(trimmed)
+            : name;
+    }
+
     /// A model name as part of a file name: `EleutherAI/gpt-neo-125m` -> `EleutherAI--gpt-neo-125m`.
     public static string Safe(string name)
     {

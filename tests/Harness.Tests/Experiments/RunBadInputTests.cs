@@ -1,0 +1,101 @@
+using Harness.Experiments;
+
+namespace Harness.Tests.Experiments;
+
+/// Bad input that only shows against the datasets, the model or the output folder: still refused
+/// before any model weights are loaded, with one line naming what is at fault.
+public class RunBadInputTests
+{
+    private TinyExperiment _tiny = null!;
+
+    [OneTimeSetUp]
+    public void Setup() => _tiny = new TinyExperiment();
+
+    [OneTimeTearDown]
+    public void TearDown() => _tiny.Dispose();
+
+    private string Spec(string concept = "{\"dataset\": \"{dataset}\"}", string sites = "\"sites\": [\"blocks.0.hook_resid_post\"]", string evaluate = "[\"{dataset}\"]") =>
+        _tiny.Spec("{\"name\": \"bad\", \"models\": [\"{model}\"], " + sites + ", \"concept\": " + concept +
+                   ", \"methods\": [\"mean-diff\"], \"edits\": [\"project\"], \"evaluate\": " + evaluate + "}", $"bad-{Guid.NewGuid():N}.json");
+
+    private static string Refused(params string[] args)
+    {
+        var (code, output, err) = Cli.Cli.Run(args);
+        code.Should().Be(2, output + err);
+        var lines = err.Trim().Split('\n');
+        lines.Should().ContainSingle();
+        lines[0].Should().StartWith("error: ");
+        err.Should().NotContain("loading");
+        return lines[0];
+    }
+
+    [Test]
+    public void UnknownDataset() =>
+        Refused("run", Spec(evaluate: "[\"{dataset}\", \"gendre\"]"), "--out", _tiny.Temp.File("o1"))
+            .Should().Contain("evaluate: dataset 'gendre' not found").And.Contain("known: controls, gender, politics, random");
+
+    [Test]
+    public void LayerOutOfRange() =>
+        Refused("run", Spec(sites: "\"layers\": {\"site\": \"hook_resid_pre\", \"layers\": [1, 5]}"), "--out", _tiny.Temp.File("o2"))
+            .Should().Contain("layer 5 is out of range (the model has 2 layers, 0..1)");
+
+    [Test]
+    public void SiteOutsideTheModel() =>
+        Refused("run", Spec(sites: "\"sites\": [\"blocks.3.hook_resid_mid\"]"), "--out", _tiny.Temp.File("o3"))
+            .Should().Contain("site 'blocks.3.hook_resid_mid' is not in the model");
+
+    [Test]
+    public void EmptyDataset()
+    {
+        var folder = _tiny.WriteDataset("empty");
+        File.WriteAllText(Path.Combine(folder, "prompts.test.jsonl"), "\n");
+        Refused("run", Spec(evaluate: $"[\"{TinyExperiment.Json(folder)}\"]"), "--out", _tiny.Temp.File("o4"))
+            .Should().Contain("prompts.test.jsonl: empty file (no records)");
+    }
+
+    [Test]
+    public void AnswerThatIsNotOneToken()
+    {
+        var folder = _tiny.WriteDataset("multi", prompts:
+        [
+            """{"prompt": "Mary said that", "correct": " she", "wrong": " he", "label": "female", "pair": 0}""",
+            """{"prompt": "John said that", "correct": " hedgehogs", "wrong": " she", "label": "male", "pair": 0}""",
+        ]);
+        Refused("run", Spec(evaluate: $"[\"{TinyExperiment.Json(folder)}\"]"), "--out", _tiny.Temp.File("o5"))
+            .Should().Contain("prompts.test.jsonl: prompt 2: answer ' hedgehogs' is").And.Contain("it must be exactly one");
+    }
+
+    [Test]
+    public void ConceptWithOneLabel() =>
+        Refused("run", Spec(concept: "{\"dataset\": \"controls\", \"source\": \"prompts\"}"), "--out", _tiny.Temp.File("o6"))
+            .Should().Contain("concept dataset 'controls' has only one label");
+
+    [Test]
+    public void ConceptWithoutSentences() =>
+        Refused("run", Spec(concept: "{\"dataset\": \"random\"}"), "--out", _tiny.Temp.File("o7"))
+            .Should().Contain("sentences.train.jsonl: no such file").And.Contain("\"source\": \"prompts\"");
+
+    [Test]
+    public void MissingSpecFile() =>
+        Refused("run", _tiny.Temp.File("nope.json")).Should().Contain("nope.json: no such spec file");
+
+    [Test]
+    public void NoSpecGiven() =>
+        Refused("run", "--force").Should().Contain("give the experiment spec");
+
+    [Test]
+    public void UnknownOption() =>
+        Refused("run", Spec(), "--ouput", "x").Should().Be("error: run: unknown option --ouput (see `harness run --help`)");
+
+    [Test]
+    public void OutputFolderWithAnotherRunsFilesIsRefusedWithoutForce()
+    {
+        var folder = _tiny.Temp.File("taken");
+        Directory.CreateDirectory(folder);
+        File.WriteAllText(Path.Combine(folder, ResultsFile.FileName), "[]");
+        File.WriteAllText(Path.Combine(folder, "plot-bias-x.png"), "");
+        Refused("run", Spec(), "--out", folder)
+            .Should().Be($"error: --out {folder}: already holds another run's files (results.json, plot-bias-x.png); pass --force to replace them or choose another folder");
+        File.ReadAllText(Path.Combine(folder, ResultsFile.FileName)).Should().Be("[]");
+    }
+}

@@ -1,0 +1,145 @@
+using System.Text.Json;
+using Harness.Experiments;
+using Harness.IO;
+using Harness.Metrics;
+using static TorchSharp.torch;
+
+namespace Harness.Tests.Experiments;
+
+/// `harness run` on a small random-weight model written to a temporary folder.
+public class RunEndToEndTests
+{
+    private TinyExperiment _tiny = null!;
+
+    [OneTimeSetUp]
+    public void Setup() => _tiny = new TinyExperiment();
+
+    [OneTimeTearDown]
+    public void TearDown() => _tiny.Dispose();
+
+    [Test]
+    public void AFullSpecWritesTheDocumentedResultsReportAndPlots()
+    {
+        var spec = _tiny.Spec("""
+            {
+              "name": "e2e",
+              "description": "every metric on a random model",
+              "hypothesis": "Projection",
+              "models": ["{model}"],
+              "layers": {"site": "hook_resid_post", "layers": "all"},
+              "concept": {"dataset": "gender", "positions": "last"},
+              "methods": ["leace", "mean-diff", {"method": "random", "seed": 3}, "gradient", "unembed-diff"],
+              "edits": ["project", "reflect", "amplify", "erase"],
+              "evaluate": {"datasets": ["gender", "controls"], "max_prompts": 12, "max_texts": 4},
+              "metrics": ["pronoun_bias", "logit_diff", "kl_damage", "perplexity", "probe_accuracy", "generation_divergence", "confusion"],
+              "generation": {"max_new_tokens": 3, "max_prompts": 4},
+              "seed": 1
+            }
+            """, "e2e.json");
+        var folder = _tiny.Temp.File("e2e-out");
+        var (code, output, err) = Cli.Cli.Run("run", spec, "--out", folder);
+        code.Should().Be(0, err);
+
+        var rows = ResultsFile.Read(Path.Combine(folder, ResultsFile.FileName));
+        rows.Should().OnlyContain(r => r.Experiment == "e2e" && r.Model == _tiny.Model);
+        rows.Select(r => r.Site).Distinct().Should().Equal("blocks.0.hook_resid_post", "blocks.1.hook_resid_post");
+        rows.Select(r => r.Metric).Distinct().Should().BeEquivalentTo(MetricNames.All);
+        rows.Select(r => r.Split).Distinct().Should().BeEquivalentTo(["test", "text", "train"]);
+        rows.Select(r => r.Method).Distinct().Should().Equal("none", "leace", "mean-diff", "random", "gradient", "unembed-diff");
+        rows.Where(r => r.Metric == MetricNames.PronounBias).Select(r => r.Edit).Distinct()
+            .Should().Equal("none", "project(centre=median)", "reflect(centre=median)", "amplify(centre=median)", "erase");
+        rows.Where(r => r.Metric != MetricNames.KlDamage && r.Metric != MetricNames.Perplexity).Should().OnlyContain(r => double.IsFinite(r.Value));
+        rows.Where(r => r.IsBaseline && r.Metric == MetricNames.KlDamage).Should().OnlyContain(r => r.Value == 0);
+        rows.Where(r => r.IsBaseline && r.Metric == MetricNames.GenerationDivergence).Should().OnlyContain(r => r.Value == 3);
+        rows.Where(r => r.Metric == MetricNames.Directions).Should().OnlyContain(r => r.Value == 1 && r.Edit == "fit" && r.Dataset == "gender");
+        rows.Where(r => r.Metric == MetricNames.Confusion).Should().OnlyContain(r => r.Edit == "patch" && r.Dataset == "gender");
+        rows.Where(r => r.Metric == MetricNames.ProbeAccuracy && r.Edit == "keep").Should().HaveCount(2 * 5);
+        rows.Where(r => r.Metric == MetricNames.PronounBias).Should().OnlyContain(r => r.Value >= -1 && r.Value <= 1);
+
+        // results.json is a plain array of objects with exactly the documented keys
+        using (var doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(folder, ResultsFile.FileName))))
+            doc.RootElement.EnumerateArray().First().EnumerateObject().Select(p => p.Name)
+                .Should().Equal("experiment", "model", "site", "method", "edit", "dataset", "split", "metric", "value");
+
+        var report = File.ReadAllText(Path.Combine(folder, RunFolder.ReportFile));
+        report.Should().Contain("# e2e").And.Contain("## Verdict: Projection").And.Contain("## Bias by method and edit")
+            .And.Contain("pronoun_bias on gender/test by site").And.Contain("![plot-layers-");
+        File.ReadAllText(Path.Combine(folder, RunFolder.SpecFile)).Should().Be(File.ReadAllText(spec));
+        var plots = Directory.GetFiles(folder, "plot-*.png").Select(Path.GetFileName).ToList();
+        plots.Should().Contain(p => p!.StartsWith("plot-bias-tiny-gpt2-blocks.0.hook_resid_post"))
+            .And.Contain("plot-layers-tiny-gpt2-gender.png");
+        foreach (var p in plots)
+            File.ReadAllBytes(Path.Combine(folder, p!)).Take(4).Should().Equal(new byte[] { 0x89, (byte)'P', (byte)'N', (byte)'G' });
+
+        output.Should().Contain("pronoun_bias on gender/test by site").And.Contain("verdict (Projection): ");
+        err.Should().Contain("run: e2e:").And.Contain("leace reflect(centre=median): gender/test pronoun_bias");
+    }
+
+    [Test]
+    public void TheUneditedBiasEqualsTheOneComputedByHandFromTheLogitsVerb_AndANoOpEditDoesNoDamage()
+    {
+        var spec = _tiny.Spec("""
+            {
+              "name": "by-hand",
+              "models": ["{model}"],
+              "sites": ["blocks.1.hook_resid_mid"],
+              "concept": {"dataset": "{dataset}"},
+              "methods": ["mean-diff"],
+              "edits": [{"edit": "scale", "strength": 0}],
+              "evaluate": ["{dataset}"],
+              "metrics": ["pronoun_bias", "kl_damage"],
+              "batch_size": 3
+            }
+            """, "by-hand.json");
+        var folder = _tiny.Temp.File("by-hand-out");
+        var (code, _, err) = Cli.Cli.Run("run", spec, "--out", folder);
+        code.Should().Be(0, err);
+        var rows = ResultsFile.Read(Path.Combine(folder, ResultsFile.FileName));
+
+        var b = new List<double>();
+        var tokenizer = Harness.Models.Gpt2Tokenizer.Instance;
+        foreach (var line in TinyExperiment.Prompts)
+        {
+            using var doc = JsonDocument.Parse(line);
+            var prompt = doc.RootElement.GetProperty("prompt").GetString()!;
+            int correct = tokenizer.Encode(doc.RootElement.GetProperty("correct").GetString()!).Single();
+            int wrong = tokenizer.Encode(doc.RootElement.GetProperty("wrong").GetString()!).Single();
+            var npy = _tiny.Temp.File($"logits-{b.Count}.npy");
+            Cli.Cli.Run("logits", "--model", _tiny.Model, "--text", prompt, "--npy", npy).Code.Should().Be(0);
+            using var scope = NewDisposeScope();
+            var last = Npy.Read(npy)[-1].to(ScalarType.Float64);
+            var p = last.softmax(0);
+            double pc = p[correct].item<double>(), pw = p[wrong].item<double>();
+            b.Add((pc - pw) / Math.Max(pc, pw));
+        }
+        var unedited = rows.Single(r => r.IsBaseline && r.Metric == MetricNames.PronounBias && r.Dataset == "tiny");
+        unedited.Value.Should().BeApproximately(b.Average(), 1e-5);
+
+        var noOp = rows.Where(r => r.Edit == "scale(strength=0, centre=median)" && r.Metric == MetricNames.KlDamage).ToList();
+        noOp.Should().HaveCount(2, "the prompts' last positions and the text");
+        noOp.Should().OnlyContain(r => Math.Abs(r.Value) < 1e-12);
+        rows.Single(r => r.Edit == "scale(strength=0, centre=median)" && r.Metric == MetricNames.PronounBias).Value.Should().Be(unedited.Value);
+    }
+
+    [Test]
+    public void ForceReplacesAnEarlierRunButNothingElse()
+    {
+        var spec = _tiny.Spec("""
+            {"name": "force", "models": ["{model}"], "sites": ["blocks.0.hook_resid_pre"], "concept": {"dataset": "{dataset}"},
+             "methods": ["random"], "edits": ["project"], "evaluate": ["{dataset}"]}
+            """, "force.json");
+        var folder = _tiny.Temp.File("force-out");
+        Directory.CreateDirectory(folder);
+        File.WriteAllText(Path.Combine(folder, "notes.txt"), "mine");
+        File.WriteAllText(Path.Combine(folder, "plot-old.png"), "stale");
+        File.WriteAllText(Path.Combine(folder, ResultsFile.FileName), "[]");
+
+        Cli.Cli.Run("run", spec, "--out", folder).Code.Should().Be(2);
+        var (code, _, err) = Cli.Cli.Run("run", spec, "--out", folder, "--force");
+        code.Should().Be(0, err);
+        File.ReadAllText(Path.Combine(folder, "notes.txt")).Should().Be("mine");
+        File.Exists(Path.Combine(folder, "plot-old.png")).Should().BeFalse();
+        ResultsFile.Read(Path.Combine(folder, ResultsFile.FileName)).Should().NotBeEmpty();
+        File.Exists(Path.Combine(folder, "plot-bias-tiny-gpt2.png")).Should().BeTrue();
+    }
+}
