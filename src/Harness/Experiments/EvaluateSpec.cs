@@ -7,10 +7,11 @@ namespace Harness.Experiments;
 /// `{"datasets": ["gender", "controls"], "splits": ["test", "train"], "max_prompts": 100,
 /// "max_texts": 32}`. Prompt metrics use each dataset's prompts of each split (test by default);
 /// text metrics use its text.jsonl when it has one. max_prompts / max_texts keep the first so many
-/// (in file order) to bound the run time; by default every prompt and at most 32 texts.
+/// (in file order) to bound the run time; by default every prompt and at most 16 texts
+/// (max_texts 0: no text metrics).
 public sealed record EvaluateSpec(IReadOnlyList<string> Datasets, IReadOnlyList<Split> Splits, int? MaxPrompts, int MaxTexts)
 {
-    public const int DefaultMaxTexts = 32;
+    public const int DefaultMaxTexts = 16;
 
     internal static EvaluateSpec Parse(SpecObject spec, string conceptDataset)
     {
@@ -32,6 +33,6 @@ public sealed record EvaluateSpec(IReadOnlyList<string> Datasets, IReadOnlyList<
                 });
         }
         else splits.Add(Split.Test);
-        return new EvaluateSpec(datasets, splits, o.OptionalInt("max_prompts", min: 1), o.Int("max_texts", DefaultMaxTexts, min: 1));
+        return new EvaluateSpec(datasets, splits, o.OptionalInt("max_prompts", min: 1), o.Int("max_texts", DefaultMaxTexts, min: 0));
     }
 }

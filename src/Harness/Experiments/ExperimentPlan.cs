@@ -60,7 +60,7 @@ public sealed class ExperimentPlan
 
         var evaluations = new List<PromptSet>();
         var texts = new List<TextSet>();
-        bool textMetrics = spec.Wants(MetricNames.KlDamage) || spec.Wants(MetricNames.Perplexity);
+        bool textMetrics = (spec.Wants(MetricNames.KlDamage) || spec.Wants(MetricNames.Perplexity)) && spec.Evaluate.MaxTexts > 0;
         foreach (var name in spec.Evaluate.Datasets)
         {
             var dataset = Dataset(name, "evaluate");

@@ -52,7 +52,7 @@ public sealed class ExperimentRunner(ExperimentPlan plan, TextWriter progress)
                 baseline.Generations[set] = ModelPasses.Greedy(model, set.Take(Spec.Generation.MaxPrompts).Ids, Spec.Generation.MaxNewTokens, Spec.BatchSize);
         }
         foreach (var text in plan.Texts)
-            baseline.Text[text] = ModelPasses.Text(model, text.Truncate(model.Config.NPositions).Ids, TextBatch, null);
+            baseline.Text[text] = new TextEvaluation(model, text, TextBatch);
         Say($"{planned.Name}: unedited passes over {plan.Evaluations.Count} prompt set(s) and {plan.Texts.Count} text(s) in {unit.Elapsed.TotalSeconds:F1} s");
 
         foreach (var site in planned.Sites)
@@ -61,7 +61,7 @@ public sealed class ExperimentRunner(ExperimentPlan plan, TextWriter progress)
             foreach (var set in plan.Evaluations)
                 PromptRows(where, ResultRow.None, ResultRow.None, set, baseline.Logits[set], baseline, baseline.Generations.GetValueOrDefault(set));
             foreach (var text in plan.Texts)
-                TextRows(where, ResultRow.None, ResultRow.None, text, baseline.Text[text]);
+                TextRows(where, ResultRow.None, ResultRow.None, text, new TextDamage(0, baseline.Text[text].PerplexityUnedited, baseline.Text[text].PerplexityUnedited));
             Say($"{where}: unedited {Summary(where, ResultRow.None, ResultRow.None)}");
 
             var concepts = new Dictionary<ConceptSpec, ConceptActivations>();
@@ -113,7 +113,7 @@ public sealed class ExperimentRunner(ExperimentPlan plan, TextWriter progress)
                         PromptRows(where, method.Label, editSpec.Label, set, logits, baseline, generations);
                     }
                     foreach (var text in plan.Texts)
-                        TextRows(where, method.Label, editSpec.Label, text, ModelPasses.Text(model, text.Truncate(model.Config.NPositions).Ids, TextBatch, hook));
+                        TextRows(where, method.Label, editSpec.Label, text, baseline.Text[text].Measure(hook));
                     if (Spec.Wants(MetricNames.ProbeAccuracy))
                         ProbeRows(where, method.Label, editSpec.Label, acts, edit.Apply);
                     Say($"{where} {method.Label} {editSpec.Label}: {Summary(where, method.Label, editSpec.Label)} in {unit.Elapsed.TotalSeconds:F1} s");
@@ -242,11 +242,12 @@ public sealed class ExperimentRunner(ExperimentPlan plan, TextWriter progress)
     {
         public Dictionary<PromptSet, Tensor> Logits { get; } = new();
         public Dictionary<PromptSet, int[][]> Generations { get; } = new();
-        public Dictionary<TextSet, TextDamage> Text { get; } = new();
+        public Dictionary<TextSet, TextEvaluation> Text { get; } = new();
 
         public void Dispose()
         {
             foreach (var t in Logits.Values) t.Dispose();
+            foreach (var t in Text.Values) t.Dispose();
         }
     }
 }

@@ -97,39 +97,6 @@ public static class ModelPasses
         return result;
     }
 
-    /// Over every real position of the texts: the mean KL(unedited || edited) of the next-token
-    /// distributions, and the perplexity of the texts without and with the hooks. Without hooks only
-    /// the unedited perplexity is computed (KL 0, edited = unedited).
-    public static TextDamage Text(LanguageModel model, IReadOnlyList<int[]> texts, int batchSize, BatchHook? hook)
-    {
-        using var noGrad = no_grad();
-        double klSum = 0, nllUnedited = 0, nllEdited = 0;
-        long positions = 0, predicted = 0;
-        foreach (var (batch, offset) in Batches(texts, batchSize))
-        {
-            using var scope = NewDisposeScope();
-            using var tokens = TokenBatch.RightPadded(batch, model.Device);
-            var mask = RealTokens(batch, tokens.Ids.shape[1]);
-            var unedited = model.forward(tokens.Ids);
-            var plain = Perplexity.Compute(unedited, tokens.Ids, mask);
-            nllUnedited += plain.MeanCrossEntropy * plain.Tokens;
-            predicted += plain.Tokens;
-            long count = batch.Sum(t => (long)t.Length);
-            positions += count;
-            if (hook is null)
-            {
-                nllEdited += plain.MeanCrossEntropy * plain.Tokens;
-                continue;
-            }
-            Tensor edited;
-            using (hook(batch, offset)) edited = model.forward(tokens.Ids);
-            klSum += KlDamage.Mean(unedited, edited, mask) * count;
-            var changed = Perplexity.Compute(edited, tokens.Ids, mask);
-            nllEdited += changed.MeanCrossEntropy * changed.Tokens;
-        }
-        return new TextDamage(klSum / positions, Math.Exp(nllUnedited / predicted), Math.Exp(nllEdited / predicted));
-    }
-
     /// bool [batch, tokens], true at the real (unpadded) tokens.
     private static Tensor RealTokens(IReadOnlyList<int[]> batch, long tokens)
     {
@@ -147,5 +114,3 @@ public static class ModelPasses
     }
 }
 
-/// What an edit does to running text: mean KL per position, perplexity without and with it.
-public sealed record TextDamage(double Kl, double PerplexityUnedited, double PerplexityEdited);

@@ -1,0 +1,121 @@
+using Harness.Metrics;
+using Harness.Models;
+using static TorchSharp.torch;
+
+namespace Harness.Experiments;
+
+/// The text metrics of one dataset's running text (text.jsonl) on one model: the perplexity of the
+/// unedited model, computed once, and for an edit the mean KL(unedited || edited) of the next-token
+/// distributions over every real position, and the edited perplexity. Texts run in fixed batches;
+/// the unedited log-probabilities of every real position are kept (float32) when they fit in
+/// CacheBytes, so each edit costs one forward pass instead of two.
+public sealed class TextEvaluation : IDisposable
+{
+    public const long CacheBytes = 256L << 20;
+
+    private readonly LanguageModel _model;
+    private readonly List<(int[][] Batch, int Offset)> _batches;
+    private readonly List<Tensor>? _cache;
+
+    public TextEvaluation(LanguageModel model, TextSet text, int batchSize)
+    {
+        _model = model;
+        Text = text.Truncate(model.Config.NPositions);
+        _batches = ModelPasses.Batches(Text.Ids, batchSize).Select(b => (b.Batch.ToArray(), b.Offset)).ToList();
+        long positions = Text.Ids.Sum(t => (long)t.Length);
+        if (positions * model.Config.VocabSize * 4 <= CacheBytes) _cache = new List<Tensor>();
+        double nll = 0;
+        long predicted = 0;
+        using var noGrad = no_grad();
+        foreach (var (batch, _) in _batches)
+        {
+            using var scope = NewDisposeScope();
+            var logProbs = LogProbs(batch);
+            var (sum, count) = NegativeLogLikelihood(logProbs, batch);
+            nll += sum;
+            predicted += count;
+            _cache?.Add(logProbs.DetachFromDisposeScope());
+        }
+        Predicted = predicted;
+        Positions = positions;
+        PerplexityUnedited = Math.Exp(nll / predicted);
+    }
+
+    public TextSet Text { get; }
+    public double PerplexityUnedited { get; }
+
+    /// Real positions (KL is averaged over them) and predicted tokens (perplexity's count).
+    public long Positions { get; }
+    public long Predicted { get; }
+
+    /// KL(unedited || edited) per position and the edited perplexity with the hooks in place.
+    public TextDamage Measure(BatchHook hook)
+    {
+        double kl = 0, nll = 0;
+        using var noGrad = no_grad();
+        for (int i = 0; i < _batches.Count; i++)
+        {
+            using var scope = NewDisposeScope();
+            var (batch, offset) = _batches[i];
+            var unedited = _cache?[i] ?? LogProbs(batch);
+            Tensor edited;
+            using (hook(batch, offset)) edited = LogProbs(batch);
+            long rows = unedited.shape[0];
+            for (long lo = 0; lo < rows; lo += 64)
+            {
+                using var chunk = NewDisposeScope();
+                var slice = TensorIndex.Slice(lo, Math.Min(rows, lo + 64));
+                kl += KlDamage.Divergence(unedited[slice], edited[slice]).sum().item<double>();
+            }
+            nll += NegativeLogLikelihood(edited, batch).Sum;
+        }
+        return new TextDamage(kl / Positions, PerplexityUnedited, Math.Exp(nll / Predicted));
+    }
+
+    /// log_softmax of the logits at every real position of the batch, in order (text by text):
+    /// float32 [positions, vocab].
+    private Tensor LogProbs(int[][] batch)
+    {
+        using var scope = NewDisposeScope();
+        using var tokens = TokenBatch.RightPadded(batch, _model.Device);
+        var hidden = _model.FinalHidden(tokens.Ids);                                   // [b, t, d]
+        var (rows, columns) = RealPositions(batch);
+        var real = hidden.index(TensorIndex.Tensor(tensor(rows, device: hidden.device)), TensorIndex.Tensor(tensor(columns, device: hidden.device)));
+        return _model.Unembed(real).to(ScalarType.Float32).log_softmax(-1).cpu().MoveToOuterDisposeScope();
+    }
+
+    /// Sum of -log p(next token) over the positions that have a next token, and their count.
+    private static (double Sum, long Count) NegativeLogLikelihood(Tensor logProbs, int[][] batch)
+    {
+        using var scope = NewDisposeScope();
+        var rows = new List<long>();
+        var targets = new List<long>();
+        long row = 0;
+        foreach (var text in batch)
+        {
+            for (int t = 0; t < text.Length; t++, row++)
+                if (t + 1 < text.Length) { rows.Add(row); targets.Add(text[t + 1]); }
+        }
+        if (rows.Count == 0) return (0, 0);
+        var picked = logProbs.index(TensorIndex.Tensor(tensor(rows.ToArray())), TensorIndex.Tensor(tensor(targets.ToArray())));
+        return (-picked.to(ScalarType.Float64).sum().item<double>(), rows.Count);
+    }
+
+    private static (long[] Rows, long[] Columns) RealPositions(int[][] batch)
+    {
+        var rows = new List<long>();
+        var columns = new List<long>();
+        for (int b = 0; b < batch.Length; b++)
+            for (int t = 0; t < batch[b].Length; t++) { rows.Add(b); columns.Add(t); }
+        return (rows.ToArray(), columns.ToArray());
+    }
+
+    public void Dispose()
+    {
+        if (_cache is null) return;
+        foreach (var t in _cache) t.Dispose();
+    }
+}
+
+/// What an edit does to running text: mean KL per position, perplexity without and with it.
+public sealed record TextDamage(double Kl, double PerplexityUnedited, double PerplexityEdited);
