@@ -111,8 +111,15 @@ public sealed partial record ExperimentSpec
 
     private static IReadOnlyList<EditSpec> ParseEdits(SpecObject spec)
     {
+        var raw = spec.Has("edits") ? spec.Array("edits") : [];
+        for (int i = 0; i < raw.Count; i++)
+        {
+            if (raw[i].ValueKind != JsonValueKind.Object) continue;
+            var twice = raw[i].EnumerateObject().GroupBy(p => p.Name).FirstOrDefault(g => g.Count() > 1);
+            if (twice is not null) throw spec.Error($"edits[{i}]: field '{twice.Key}' is given twice");
+        }
         var elements = spec.Has("edits")
-            ? spec.Array("edits").Select(e => JsonNode.Parse(e.GetRawText())).ToList()
+            ? raw.Select(e => JsonNode.Parse(e.GetRawText())).ToList()
             : DefaultEdits.Select(e => (JsonNode?)JsonValue.Create(e)).ToList();
         var edits = new List<EditSpec>();
         for (int i = 0; i < elements.Count; i++)

@@ -79,6 +79,10 @@ public class SpecBadInputTests
         Refused(Valid(edits: """[{"edit": "reflect", "strength": 2}]""")).Should().Contain("edits[0]: edit 'reflect': unknown field 'strength'");
 
     [Test]
+    public void EditFieldGivenTwice() =>
+        Refused(Valid(edits: """[{"edit": "project", "edit": "reflect"}]""")).Should().Be($"{File}: edits[0]: field 'edit' is given twice");
+
+    [Test]
     public void UnknownMetric() =>
         Refused(Valid(metrics: """["pronoun_bias", "accuracy"]""")).Should().Contain("unknown metric 'accuracy' (known: pronoun_bias, logit_diff");
 
