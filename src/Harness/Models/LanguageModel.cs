@@ -97,11 +97,11 @@ public sealed class LanguageModel : nn.Module<Tensor, Tensor>
         return this;
     }
 
-    /// Logits [batch, tokens, vocab] for token ids [batch, tokens] (int64).
     /// Children and parameters are registered explicitly under their HuggingFace names in the
     /// constructor; TorchSharp's field-name registration would add duplicates under C# names.
     protected override void RegisterComponents() { }
 
+    /// Logits [batch, tokens, vocab] for token ids [batch, tokens] (int64).
     public override Tensor forward(Tensor ids)
     {
         using var scope = NewDisposeScope();
