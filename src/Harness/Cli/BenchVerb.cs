@@ -52,7 +52,10 @@ public sealed class BenchVerb : IVerb
         var random = new Random(1);
         var prompts = Enumerable.Range(0, batch).Select(_ => Enumerable.Range(0, tokens).Select(_ => random.Next(config.VocabSize)).ToArray()).ToArray();
         using var batchIds = TokenBatch.RightPadded(prompts, device);
-        stdout.WriteLine($"bench: {config}; random weights, float32, {device.type}, {get_num_threads()} threads; batch {batch} x {tokens} tokens, {(allLogits ? "logits at every position" : "last-token logits")}{(hooks ? "; capture + identity replace at one site" : "")}");
+        var allocator = GlibcAllocator.EnsureConfigured()
+            ? $"glibc mmap threshold fixed at {GlibcAllocator.ThresholdBytes / 1024} KiB"
+            : "allocator settings left as they are";
+        stdout.WriteLine($"bench: {config}; random weights, float32, {device.type}, {get_num_threads()} threads; batch {batch} x {tokens} tokens, {(allLogits ? "logits at every position" : "last-token logits")}{(hooks ? "; capture + identity replace at one site" : "")}; {allocator}");
 
         var site = Hooks.HookSite.ResidPost(layers / 2);
         using var capture = hooks ? model.Hooks.Capture(site) : null;
@@ -83,7 +86,7 @@ public sealed class BenchVerb : IVerb
             {
                 double rss = Rss();
                 rssMax = Math.Max(rssMax, rss);
-                stderr.WriteLine(Line($"bench: pass {i}/{passes}: rss {rss:F1} MiB, live tensors {Tensor.TotalCount}, {i * (double)batch * tokens / clock.Elapsed.TotalSeconds:F0} tokens/s"));
+                stderr.WriteLine(Line($"bench: pass {i}/{passes}: rss {rss:F1} MiB, managed heap {GC.GetTotalMemory(false) / 1048576.0:F1} MiB, live tensors {Tensor.TotalCount}, {i * (double)batch * tokens / clock.Elapsed.TotalSeconds:F0} tokens/s"));
             }
         }
         double seconds = clock.Elapsed.TotalSeconds;

@@ -27,6 +27,10 @@ public sealed class LanguageModel : nn.Module<Tensor, Tensor>
     private readonly LayerNorm _lnF;
     private readonly HookPoint _hookLnFinal;
 
+    /// Every process that runs a model keeps large activation buffers out of glibc's heap, so that
+    /// memory stays flat over thousands of passes (see GlibcAllocator).
+    static LanguageModel() => GlibcAllocator.EnsureConfigured();
+
     /// Builds the modules. Weights are whatever the layers initialise to: use Create for a seeded
     /// random model, HfCheckpoint.Load for a trained one.
     internal LanguageModel(ModelConfig config) : base(config.Family == ModelFamily.Gpt2 ? "GPT2Model" : "GPTNeoModel")
