@@ -14,7 +14,7 @@ public sealed class BenchVerb : IVerb
     public string Name => "bench";
     public string Summary => "forward-pass throughput (tokens/s) and memory over many passes, random weights";
     public string Help =>
-        "usage: harness bench [--passes N] [--batch B] [--tokens T] [--layers L] [--d-model D] [--heads H] [--family gpt2|gpt_neo] [--threads N] [--hooks]\n" +
+        "usage: harness bench [--passes N] [--batch B] [--tokens T] [--layers L] [--d-model D] [--heads H] [--family gpt2|gpt_neo] [--threads N] [--hooks] [--logits last|all]\n" +
         "Runs N forward passes of a [B, T] batch through a random model and reports tokens/s and resident memory.\n" +
         "  --passes N          timed forward passes (default 200), after 3 warm-up passes\n" +
         "  --batch B           prompts per pass (default 4)\n" +
@@ -25,6 +25,7 @@ public sealed class BenchVerb : IVerb
         "  --family F          gpt2 (default) or gpt_neo (window 256, alternating global/local)\n" +
         "  --threads N         LibTorch intra-op threads (default: LibTorch's choice)\n" +
         "  --hooks             also capture blocks.{L/2}.hook_resid_post and replace it (identity) on every pass\n" +
+        "  --logits last|all   unembed each prompt's last token only, as experiments do (default), or every position\n" +
         "  --device cpu|cuda   where to run (default cpu)\n";
 
     public int Run(Arguments args, TextWriter stdout, TextWriter stderr)
@@ -38,6 +39,7 @@ public sealed class BenchVerb : IVerb
         var family = args.Choice("family", "gpt2", "gpt2", "gpt_neo");
         int threads = args.Int("threads", 0, min: 0);
         bool hooks = args.Flag("hooks");
+        bool allLogits = args.Choice("logits", "last", "last", "all") == "all";
         var device = LoadOptions.ResolveDevice(args.Choice("device", "cpu", "cpu", "cuda"));
         args.RejectUnknown();
         if (threads > 0) set_num_threads(threads);
@@ -47,8 +49,13 @@ public sealed class BenchVerb : IVerb
             : ModelConfig.GptNeo(layers, dModel, heads, windowSize: 256, nPositions: Math.Max(2048, tokens));
         var model = LanguageModel.Create(config, seed: 0).Freeze();
         model.to(device);
-        var ids = randint(0, config.VocabSize, new long[] { batch, tokens }, generator: new Generator(1), device: device).DetachFromDisposeScope();
-        stdout.WriteLine($"bench: {config}; random weights, float32, {device.type}, {get_num_threads()} threads; batch {batch} x {tokens} tokens{(hooks ? "; capture + identity replace at one site" : "")}");
+        var random = new Random(1);
+        var prompts = Enumerable.Range(0, batch).Select(_ => Enumerable.Range(0, tokens).Select(_ => random.Next(config.VocabSize)).ToArray()).ToArray();
+        using var batchIds = TokenBatch.RightPadded(prompts, device);
+        var allocator = GlibcAllocator.EnsureConfigured()
+            ? $"glibc mmap threshold fixed at {GlibcAllocator.ThresholdBytes / 1024} KiB"
+            : "allocator settings left as they are";
+        stdout.WriteLine($"bench: {config}; random weights, float32, {device.type}, {get_num_threads()} threads; batch {batch} x {tokens} tokens, {(allLogits ? "logits at every position" : "last-token logits")}{(hooks ? "; capture + identity replace at one site" : "")}; {allocator}");
 
         var site = Hooks.HookSite.ResidPost(layers / 2);
         using var capture = hooks ? model.Hooks.Capture(site) : null;
@@ -57,8 +64,8 @@ public sealed class BenchVerb : IVerb
         {
             using var scope = NewDisposeScope();
             using var noGrad = no_grad();
-            var logits = model.forward(ids);
-            _ = logits[0, -1, 0].item<float>(); // wait for the result (matters on CUDA)
+            var logits = allLogits ? model.forward(batchIds.Ids) : model.LastTokenLogits(prompts);
+            _ = logits.sum().item<float>(); // wait for the result (matters on CUDA)
             capture?.Clear();
         }
 
@@ -79,7 +86,7 @@ public sealed class BenchVerb : IVerb
             {
                 double rss = Rss();
                 rssMax = Math.Max(rssMax, rss);
-                stderr.WriteLine(Line($"bench: pass {i}/{passes}: rss {rss:F1} MiB, live tensors {Tensor.TotalCount}, {i * (double)batch * tokens / clock.Elapsed.TotalSeconds:F0} tokens/s"));
+                stderr.WriteLine(Line($"bench: pass {i}/{passes}: rss {rss:F1} MiB, managed heap {GC.GetTotalMemory(false) / 1048576.0:F1} MiB, live tensors {Tensor.TotalCount}, {i * (double)batch * tokens / clock.Elapsed.TotalSeconds:F0} tokens/s"));
             }
         }
         double seconds = clock.Elapsed.TotalSeconds;

@@ -23,7 +23,7 @@ internal sealed record ModelArguments(string? Model, LoadOptions Options)
     public LanguageModel Open(string verb, TextWriter stderr)
     {
         var clock = Stopwatch.StartNew();
-        stderr.WriteLine($"{verb}: loading model {Model ?? "(none)"}");
+        if (Model is not null) stderr.WriteLine($"{verb}: loading model {Model}");
         var model = ModelLoading.Open(Model, Options);
         stderr.WriteLine($"{verb}: loaded {model.Config} in {clock.Elapsed.TotalSeconds:F1} s");
         return model;

@@ -23,8 +23,7 @@ public sealed class HookPoint : nn.Module<Tensor, Tensor>
     /// How many functions are registered here.
     public int Count => _entries.Count;
 
-    /// Children and parameters are registered explicitly under their HuggingFace names in the
-    /// constructor; TorchSharp's field-name registration would add duplicates under C# names.
+    /// Nothing to register (no parameters); TorchSharp's field-name registration is skipped.
     protected override void RegisterComponents() { }
 
     public override Tensor forward(Tensor x)

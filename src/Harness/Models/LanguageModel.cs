@@ -27,6 +27,10 @@ public sealed class LanguageModel : nn.Module<Tensor, Tensor>
     private readonly LayerNorm _lnF;
     private readonly HookPoint _hookLnFinal;
 
+    /// Every process that runs a model keeps large activation buffers out of glibc's heap, so that
+    /// memory stays flat over thousands of passes (see GlibcAllocator).
+    static LanguageModel() => GlibcAllocator.EnsureConfigured();
+
     /// Builds the modules. Weights are whatever the layers initialise to: use Create for a seeded
     /// random model, HfCheckpoint.Load for a trained one.
     internal LanguageModel(ModelConfig config) : base(config.Family == ModelFamily.Gpt2 ? "GPT2Model" : "GPTNeoModel")
@@ -97,11 +101,11 @@ public sealed class LanguageModel : nn.Module<Tensor, Tensor>
         return this;
     }
 
-    /// Logits [batch, tokens, vocab] for token ids [batch, tokens] (int64).
     /// Children and parameters are registered explicitly under their HuggingFace names in the
     /// constructor; TorchSharp's field-name registration would add duplicates under C# names.
     protected override void RegisterComponents() { }
 
+    /// Logits [batch, tokens, vocab] for token ids [batch, tokens] (int64).
     public override Tensor forward(Tensor ids)
     {
         using var scope = NewDisposeScope();

@@ -26,7 +26,7 @@ public class MemoryTests
 
         for (int i = 0; i < 10; i++) Pass(i);
         long before = Tensor.TotalCount;
-        for (int i = 0; i < 3000; i++) Pass(i);
+        for (int i = 0; i < 2000; i++) Pass(i);
         long after = Tensor.TotalCount;
         after.Should().BeLessThanOrEqualTo(before, "every tensor a pass creates must be disposed by the pass");
         model.Hooks.Active.Should().Be(0);

@@ -37,19 +37,23 @@ public class BadInputTests
     public void AMissingModelDirectory()
     {
         var dir = _temp["absent"];
-        LogitsError(dir).Should().Be($"error: {dir}: model directory not found (expected a folder with config.json and model.safetensors)");
+        LogitsError(dir).Should().Be($"error: model directory '{dir}' does not exist");
     }
 
     [Test]
-    public void NoModelArgument() =>
-        Fails("logits", "--ids", "1,2").Should().Be("error: --model is required until organisms exist");
+    public void NoModelArgumentMeansTheDefaultOrganism()
+    {
+        var (code, output, _) = Cli.Cli.Run("logits", "--ids", "1,2", "--top", "1");
+        code.Should().Be(0);
+        output.Should().Contain("top 1 next tokens after 2 tokens");
+    }
 
     [Test]
     public void AMissingConfigFile()
     {
         var dir = Good();
         File.Delete(Path.Combine(dir, "config.json"));
-        LogitsError(dir).Should().Be($"error: {Path.Combine(dir, "config.json")}: file not found");
+        LogitsError(dir).Should().Be($"error: model directory '{dir}' has no config.json");
     }
 
     [Test]
@@ -57,7 +61,7 @@ public class BadInputTests
     {
         var dir = Good();
         File.Delete(Path.Combine(dir, "model.safetensors"));
-        LogitsError(dir).Should().Be($"error: {dir}: no model.safetensors or model.safetensors.index.json in the model directory");
+        LogitsError(dir).Should().Be($"error: model directory '{dir}' has no model.safetensors or model.safetensors.index.json");
     }
 
     [Test]
@@ -124,7 +128,7 @@ public class BadInputTests
         LogitsError(dir).Should().Be($"error: {Path.Combine(dir, "model.safetensors.index.json")}: missing weight 'ln_f.bias' (looked for 'ln_f.bias' and 'transformer.ln_f.bias')");
 
         File.Delete(Path.Combine(dir, "model-00002-of-00002.safetensors"));
-        LogitsError(dir).Should().StartWith($"error: {Path.Combine(dir, "model.safetensors.index.json")}: shard 'model-00002-of-00002.safetensors' (for tensor '");
+        LogitsError(dir).Should().Be($"error: model directory '{dir}': shard model-00002-of-00002.safetensors named in model.safetensors.index.json is missing");
     }
 
     [Test]

@@ -108,6 +108,26 @@ public class CheckpointLoadingTests
         model.named_modules().Select(m => m.name).Should().NotContain(n => n.Contains('_') && n.Split('.').Any(part => part.StartsWith('_')));
     }
 
+    [TestCase("gpt2", ScalarType.BFloat16)]
+    [TestCase("gpt2", ScalarType.Float16)]
+    [TestCase("gpt_neo", ScalarType.BFloat16)]
+    [TestCase("gpt_neo", ScalarType.Float16)]
+    public void HalfPrecisionDtypesRunCloseToTheReference(string family, ScalarType dtype)
+    {
+        var c = new TinyCheckpoint { Family = family, Seed = 13 }.Build();
+        var model = HfCheckpoint.Load(c.Write(_temp["m"]), new LoadOptions { Dtype = dtype });
+        model.Dtype.Should().Be(dtype);
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        var logits = model.Logits(Ids);
+        logits.dtype.Should().Be(dtype);
+        // bfloat16 keeps 8 bits of mantissa: a few percent, relative to the largest logit.
+        var reference = Reference.Logits(c, Ids);
+        double scale = reference.SelectMany(r => r).Max(Math.Abs);
+        LogitsAssert.MaxAbsDifference(logits, tensor(reference.SelectMany(r => r).ToArray()).reshape(Ids.Length, c.VocabSize))
+            .Should().BeLessThan(0.1 * scale);
+    }
+
     [Test]
     public void LoadedModelsAreFrozenAndInEvalMode()
     {
