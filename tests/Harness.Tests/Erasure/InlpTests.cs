@@ -107,7 +107,8 @@ public class InlpTests
         var options = new InlpOptions { Seed = 5, MaxIterations = 4 };
         var a = InlpEraser.Fit(x, z, options);
         var b = InlpEraser.Fit(x, z, options);
-        a.Directions.data<double>().ToArray().Should().Equal(b.Directions.data<double>().ToArray());
+        // Equal up to rounding: LibTorch's vectorised reductions may differ in the last bit between runs.
+        MaxAbs(a.Directions - b.Directions).Should().BeLessThan(1e-12);
         var loaded = InlpEraser.FromState(a.State, a.Options);
         loaded.Method.Should().Be("inlp");
         loaded.Options.Should().Equal(a.Options);

@@ -82,8 +82,10 @@ public class LogisticRegressionTests
         var (x, z, _) = LinearConceptData.Planted(1000, 30, seed: 4, separation: 1, anisotropic: true);
         using var a = LogisticRegression.Fit(x, z);
         using var b = LogisticRegression.Fit(x, z);
-        a.Weights.data<double>().ToArray().Should().Equal(b.Weights.data<double>().ToArray());
-        a.Bias.data<double>().ToArray().Should().Equal(b.Bias.data<double>().ToArray());
+        // Equal up to rounding: LibTorch's vectorised reductions may differ in the last bit between runs.
+        (a.Weights - b.Weights).abs().max().item<double>().Should().BeLessThan(1e-12);
+        (a.Bias - b.Bias).abs().max().item<double>().Should().BeLessThan(1e-12);
+        a.Iterations.Should().Be(b.Iterations);
     }
 
     [Test]
