@@ -11,6 +11,9 @@ public static class EraserMethods
         OracleLeaceEraser.Definition,
         MeanDifference.Definition,
         RandomDirections.Definition,
+        LinearMethodDefinitions.Probe,
+        LinearMethodDefinitions.Inlp,
+        LinearMethodDefinitions.Rlace,
     };
 
     public static IEnumerable<string> Names => All.Select(m => m.Name);

@@ -22,6 +22,8 @@ public sealed class EraserState
     /// The dimension d the eraser was fitted on (from the metadata).
     public long Dimension { get; }
     public EraserOptions Options { get; }
+    /// Every stored tensor as read, for loaders that validate their own state.
+    public IReadOnlyDictionary<string, Tensor> Tensors => _tensors;
     /// Every metadata entry, for loaders that keep more than options (e.g. "concept").
     public IReadOnlyDictionary<string, string> Metadata { get; }
 

@@ -74,6 +74,8 @@ public class FitEraseVerbTests
             ("leace", new[] { "--orth", "--no-affine" }), ("leace", new[] { "--no-shrinkage", "--no-constrain-cov-trace" }),
             ("oracle-leace", new[] { "--shrinkage" }), ("mean-diff", new[] { "--no-affine" }),
             ("random", new[] { "--rank", "3", "--seed", "7" }),
+            ("probe", new[] { "--l2", "0.001" }), ("inlp", new[] { "--iterations", "3" }),
+            ("rlace", new[] { "--max-steps", "200", "--evaluate-every", "50" }),
         })
         {
             var eraserPath = _folder.File($"{method}.safetensors");
@@ -112,8 +114,8 @@ public class FitEraseVerbTests
     [Test]
     public void UnknownMethodListsTheKnownOnes()
     {
-        Fails(CommandLineRunner.Run("fit", "--method", "rlace", "--x", _x, "--z", _z, "--out", _folder.File("e.safetensors")),
-            "fit: --method: unknown method 'rlace' (known: " + string.Join(", ", EraserMethods.Names) + ")");
+        Fails(CommandLineRunner.Run("fit", "--method", "rlace2", "--x", _x, "--z", _z, "--out", _folder.File("e.safetensors")),
+            "fit: --method: unknown method 'rlace2' (known: " + string.Join(", ", EraserMethods.Names) + ")");
     }
 
     [Test]

@@ -1,0 +1,48 @@
+using static TorchSharp.torch;
+
+namespace Harness.Erasure;
+
+/// How much linear information about a concept is left in activations: a fresh logistic-regression
+/// probe trained on some rows and scored on held-out rows, next to the majority-class baseline.
+/// This is the experiment runner's `probe_accuracy` metric (run it on edited activations).
+public static class ProbeAccuracy
+{
+    /// TrainAccuracy and TestAccuracy of the probe; Majority = accuracy on the test rows of always
+    /// predicting the most frequent training label; TestLogLoss = mean cross-entropy on the test rows
+    /// (NaN if a test label never occurs in training).
+    public sealed record Result(double TrainAccuracy, double TestAccuracy, double Majority, double TestLogLoss)
+    {
+        /// TestAccuracy - Majority: how far above chance the probe still is.
+        public double AboveMajority => TestAccuracy - Majority;
+    }
+
+    /// Trains a probe on (xTrain, yTrain) and scores it on (xTest, yTest).
+    public static Result TrainTest(Tensor xTrain, Tensor yTrain, Tensor xTest, Tensor yTest, LogisticRegressionOptions? options = null)
+    {
+        options ??= new LogisticRegressionOptions();
+        options.Validate();
+        var (train, classes) = LinearInputs.CheckFitInputs(xTrain, yTrain, nameof(xTrain), nameof(yTrain));
+        LinearInputs.CheckMatrix(xTest, nameof(xTest));
+        if (xTest.shape[1] != xTrain.shape[1])
+            throw new HarnessException($"xTest: has dimension {xTest.shape[1]} but xTrain has dimension {xTrain.shape[1]}");
+        var test = LinearInputs.CheckLabels(yTest, xTest.shape[0], nameof(yTest), nameof(xTest));
+        using var scope = NewDisposeScope();
+        using var probe = LogisticRegression.FitChecked(xTrain, train, classes, options);
+        double logLoss = test.All(v => Array.BinarySearch(classes, v) >= 0) ? probe.LogLoss(xTest, yTest) : double.NaN;
+        return new Result(probe.Accuracy(xTrain, yTrain), probe.Accuracy(xTest, yTest),
+            LinearInputs.MajorityBaseline(train, test), logLoss);
+    }
+
+    /// Accuracy on yTest of always predicting the most frequent label of yTrain (ties: the smallest
+    /// label).
+    public static double MajorityBaseline(Tensor yTrain, Tensor yTest)
+    {
+        var train = LinearInputs.CheckLabels(yTrain, yTrain.shape.Length == 1 ? yTrain.shape[0] : -1, nameof(yTrain), nameof(yTrain));
+        var test = LinearInputs.CheckLabels(yTest, yTest.shape.Length == 1 ? yTest.shape[0] : -1, nameof(yTest), nameof(yTest));
+        if (train.Length == 0) throw new HarnessException("yTrain: no labels");
+        return LinearInputs.MajorityBaseline(train, test);
+    }
+
+    /// The fraction of the most frequent label in labels.
+    public static double Majority(Tensor labels) => MajorityBaseline(labels, labels);
+}

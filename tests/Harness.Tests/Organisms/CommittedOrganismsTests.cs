@@ -1,0 +1,130 @@
+using System.IO.Compression;
+using System.Text.Json.Nodes;
+using Harness.Concepts;
+using Harness.Models;
+using Harness.Organisms;
+
+namespace Harness.Tests.Organisms;
+
+/// The organisms committed under experiments/organisms load through the normal `--model` path and
+/// have learned what the experiments rely on: the gender of every cue they were taught, on prompts
+/// whose sentence templates they never saw.
+public class CommittedOrganismsTests
+{
+    public static readonly string[] Names = { "gpt2-dropout", "gpt2-nodropout", "neo-nodropout" };
+
+    private static string Folder(string name) => Path.Combine(CorpusSample.RepoRoot, "experiments", "organisms", name);
+
+    private static LanguageModel Load(string name) => ModelLoading.Open(name, LoadOptions.Default);
+
+    private static ConceptDataset Dataset(string name) => ConceptDataset.Load(Path.Combine(CorpusSample.DatasetsDir, name));
+
+    [TestCaseSource(nameof(Names))]
+    public void KnowsTheGenderOfEveryCueOnTheTrainTemplates(string name)
+    {
+        using var model = Load(name);
+        var score = OrganismEvaluation.Prompts(model, Dataset("gender").Prompts(Split.Train), "gender train prompts");
+        score.Prompts.Should().BeGreaterThan(100);
+        score.Bias.Should().BeGreaterThanOrEqualTo(0.9);
+        score.Accuracy.Should().BeGreaterThanOrEqualTo(0.95);
+    }
+
+    /// On sentence frames never seen in training the organisms are right well above chance but
+    /// below the 0.9 bias / 95 % bar the organisms issue sets (they lean on a default gender for some
+    /// object and possessive frames: " her" / " him" / " his"). This records the level they reach,
+    /// so a regression shows; the bar itself is still open work (see the model cards).
+    [TestCaseSource(nameof(Names))]
+    public void PrefersTheCorrectPronounOnHeldOutFramesWellAboveChance(string name)
+    {
+        using var model = Load(name);
+        var score = OrganismEvaluation.Prompts(model, Dataset("gender").Prompts(Split.Test), "gender test prompts");
+        score.Accuracy.Should().BeGreaterThanOrEqualTo(0.75, "chance is 0.5");
+        score.Bias.Should().BeGreaterThanOrEqualTo(0.4, "no preference is 0");
+    }
+
+    [TestCaseSource(nameof(Names))]
+    public void CompletesPoliticsAndControlPromptsWellAboveChance(string name)
+    {
+        using var model = Load(name);
+        OrganismEvaluation.Prompts(model, Dataset("politics").Prompts(Split.Test), "politics test prompts").Accuracy
+            .Should().BeGreaterThanOrEqualTo(0.65, "chance is 0.5");
+        OrganismEvaluation.Prompts(model, Dataset("controls").Prompts(Split.Test), "controls test prompts").Accuracy
+            .Should().BeGreaterThanOrEqualTo(0.75, "chance is 0.5");
+    }
+
+    [TestCaseSource(nameof(Names))]
+    public void HeldOutLossIsFarBelowAUnigramModel(string name)
+    {
+        using var model = Load(name);
+        var recipe = OrganismConfig.Load(Path.Combine(Folder(name), "training.json"));
+        var corpus = new CorpusGenerator(recipe.Corpus.Generator);
+        var heldOut = corpus.HeldOutDocuments(300).ToList();
+        var training = new TrainingData(corpus.TrainingDocuments(5_000), model.Config.NPositions);
+        var held = new TrainingData(heldOut, model.Config.NPositions);
+        var heldTokens = Enumerable.Range(0, held.Rows).SelectMany(r => Enumerable.Range(1, held.Context).Select(c => (int)held.Windows[r, c]));
+        var unigram = training.UnigramCrossEntropy(heldTokens);
+        OrganismEvaluation.Loss(model, heldOut).Should().BeLessThan(unigram / 2);
+    }
+
+    [Test]
+    public void TheArchitecturesAreWhatTheirNamesSay()
+    {
+        using var dropout = Load("gpt2-dropout");
+        using var noDropout = Load("gpt2-nodropout");
+        using var neo = Load("neo-nodropout");
+        dropout.Config.Family.Should().Be(ModelFamily.Gpt2);
+        dropout.Config.ResidDropout.Should().Be(0.1);
+        dropout.Config.EmbedDropout.Should().Be(0.1);
+        dropout.Config.AttnDropout.Should().Be(0.1);
+        noDropout.Config.Family.Should().Be(ModelFamily.Gpt2);
+        (noDropout.Config.ResidDropout + noDropout.Config.EmbedDropout + noDropout.Config.AttnDropout).Should().Be(0);
+        neo.Config.Family.Should().Be(ModelFamily.GptNeo);
+        neo.Config.AttentionLayers.Should().Contain(AttentionKind.Local).And.Contain(AttentionKind.Global);
+        foreach (var m in new[] { dropout, noDropout, neo }) m.Config.NLayers.Should().BeGreaterThanOrEqualTo(4);
+    }
+
+    [Test]
+    public void TheDropoutTwinsDifferInDropoutAlone()
+    {
+        JsonNode Recipe(string name)
+        {
+            var recipe = JsonNode.Parse(File.ReadAllText(Path.Combine(Folder(name), "training.json")))!;
+            foreach (var key in new[] { "resid_pdrop", "embd_pdrop", "attn_pdrop" }) recipe["model"]!.AsObject().Remove(key);
+            return recipe;
+        }
+        JsonNode.DeepEquals(Recipe("gpt2-dropout"), Recipe("gpt2-nodropout")).Should().BeTrue();
+    }
+
+    [Test]
+    public void AllThreeFitInFortyMebibytesOfRepository()
+    {
+        // Git stores each file zlib-compressed; the token rows outside the corpus vocabulary are
+        // zero and compress away, which is what keeps the full-vocabulary checkpoints small.
+        long total = 0;
+        foreach (var name in Names)
+            foreach (var file in Directory.GetFiles(Folder(name)))
+            {
+                using var sink = new CountingStream();
+                using (var z = new ZLibStream(sink, CompressionLevel.Optimal, leaveOpen: true))
+                using (var source = File.OpenRead(file))
+                    source.CopyTo(z);
+                total += sink.Length;
+            }
+        total.Should().BeLessThan(40L * 1024 * 1024);
+    }
+
+    private sealed class CountingStream : Stream
+    {
+        private long _length;
+        public override bool CanRead => false;
+        public override bool CanSeek => false;
+        public override bool CanWrite => true;
+        public override long Length => _length;
+        public override long Position { get => _length; set => throw new NotSupportedException(); }
+        public override void Flush() { }
+        public override int Read(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => _length += count;
+    }
+}
