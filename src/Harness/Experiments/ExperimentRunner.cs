@@ -76,6 +76,8 @@ public sealed class ExperimentRunner(ExperimentPlan plan, TextWriter progress)
 
             foreach (var method in Spec.Methods)
             {
+                // The fitted eraser's tensors live in this scope: they go when the method is done.
+                using var methodScope = NewDisposeScope();
                 var acts = concepts[method.Concept];
                 unit.Restart();
                 var eraser = Fit(model, site, method, acts);
@@ -101,6 +103,7 @@ public sealed class ExperimentRunner(ExperimentPlan plan, TextWriter progress)
 
                 foreach (var editSpec in Spec.Edits)
                 {
+                    using var editScope = NewDisposeScope();
                     unit.Restart();
                     using var edit = BuildEdit(editSpec, eraser, acts, method.Label);
                     var hook = SiteHooks.Edit(model, site, edit, Spec.EditPositions);
@@ -127,13 +130,13 @@ public sealed class ExperimentRunner(ExperimentPlan plan, TextWriter progress)
     private int TextBatch => Math.Min(Spec.BatchSize, 8);
 
     /// Fits a method on the concept's training activations (registry methods) or from the model
-    /// (gradient, unembed-diff), with the spec's seed set first.
+    /// (gradient, unembed-diff), with the spec's seed set first. The eraser's tensors belong to the
+    /// caller's dispose scope.
     private IEraser Fit(LanguageModel model, string site, MethodSpec method, ConceptActivations acts)
     {
         manual_seed(Spec.Seed);
         try
         {
-            using var scope = NewDisposeScope();
             if (!DirectionMethods.IsModelBased(method.Name))
                 return method.Method.Fit(new EraserData(acts.Train, acts.TrainLabels, $"activations of {method.Concept.Dataset} at {site}", "labels"), method.Options);
             var prompts = plan.TrainingPrompts[method.Concept.Dataset];
@@ -185,14 +188,15 @@ public sealed class ExperimentRunner(ExperimentPlan plan, TextWriter progress)
             Add(where, method, edit, text.Dataset, ResultRow.TextSplit, MetricNames.Perplexity, damage.PerplexityEdited);
     }
 
-    /// Retrains a probe on transform(train activations) and scores it on transform(test activations).
+    /// Retrains a logistic-regression probe (ProbeAccuracy, default options) on transform(train
+    /// activations) and scores it on transform(test activations).
     private void ProbeRows(Where where, string method, string edit, ConceptActivations acts, Func<Tensor, Tensor> transform)
     {
         if (acts.Test is null || acts.TestLabels is null) return;
-        RetrainedProbe.Result result;
+        ProbeAccuracy.Result result;
         using (NewDisposeScope())
-            result = RetrainedProbe.Evaluate(transform(acts.Train), acts.TrainLabels, transform(acts.Test), acts.TestLabels, Spec.Seed);
-        Add(where, method, edit, acts.Dataset, "test", MetricNames.ProbeAccuracy, result.Accuracy);
+            result = ProbeAccuracy.TrainTest(transform(acts.Train), acts.TrainLabels, transform(acts.Test), acts.TestLabels);
+        Add(where, method, edit, acts.Dataset, "test", MetricNames.ProbeAccuracy, result.TestAccuracy);
         Add(where, method, edit, acts.Dataset, "test", MetricNames.ProbeMajority, result.Majority);
     }
 
