@@ -1,4 +1,3 @@
-using Harness.Metrics;
 using Harness.Models;
 using static TorchSharp.torch;
 
@@ -65,11 +64,24 @@ public sealed class TextEvaluation : IDisposable
             {
                 using var chunk = NewDisposeScope();
                 var slice = TensorIndex.Slice(lo, Math.Min(rows, lo + 64));
-                kl += KlDamage.Divergence(unedited[slice], edited[slice]).sum().item<double>();
+                kl += Divergence(unedited[slice], edited[slice]);
             }
             nll += NegativeLogLikelihood(edited, batch).Sum;
         }
         return new TextDamage(kl / Positions, PerplexityUnedited, Math.Exp(nll / Predicted));
+    }
+
+    /// sum over rows of KL(P || Q) = sum_t p(t) (log p(t) - log q(t)) from float32 log-probabilities
+    /// (already normalised, so unlike KlDamage.Divergence this needs no second log-softmax), summed
+    /// in float64; p = 0 contributes 0. Works in place on one chunk's worth of memory: the large
+    /// float64 temporaries of a vocabulary-wide KL cost more in page faults than in arithmetic.
+    private static double Divergence(Tensor logP, Tensor logQ)
+    {
+        using var scope = NewDisposeScope();
+        var p = logP.exp();
+        var terms = logP - logQ;
+        terms.mul_(p).masked_fill_(p.eq(0), 0);
+        return terms.sum(ScalarType.Float64).item<double>();
     }
 
     /// log_softmax of the logits at every real position of the batch, in order (text by text):
