@@ -88,10 +88,12 @@ public sealed record ResultTable(string Title, IReadOnlyList<string> Columns, IR
         return text.ToString();
     }
 
-    /// 3 decimals; large values (perplexity) with fewer; non-finite as inf / nan.
+    /// 3 decimals; below 0.01 (but not 0) 3 significant digits (a small KL must not read as 0);
+    /// large values (perplexity) with fewer decimals; non-finite as inf / nan.
     public static string Format(double x) =>
         double.IsNaN(x) ? "nan"
         : double.IsInfinity(x) ? (x > 0 ? "inf" : "-inf")
+        : x != 0 && Math.Abs(x) < 0.01 ? x.ToString("G3", CultureInfo.InvariantCulture)
         : Math.Abs(x) >= 1000 ? x.ToString("0", CultureInfo.InvariantCulture)
         : Math.Abs(x) >= 100 ? x.ToString("0.0", CultureInfo.InvariantCulture)
         : x.ToString("0.000", CultureInfo.InvariantCulture);

@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace Harness.Experiments.Verdicts;
 
 /// Lookups the verdict rules share, over the rows of one model and one site (by default the first
@@ -74,8 +72,9 @@ public sealed class ResultQuery
     public static bool IsKind(string edit, string kind) =>
         edit == kind || edit.StartsWith(kind + "(", StringComparison.Ordinal);
 
-    /// A number as the evidence shows it: 3 decimals.
-    public static string F(double? x) => x is null ? "n/a" : x.Value.ToString("0.000", CultureInfo.InvariantCulture);
+    /// A number as the evidence shows it: 3 decimals, or 3 significant digits below 0.01 (so that
+    /// a small KL does not read as 0).
+    public static string F(double? x) => x is null ? "n/a" : F(x.Value);
 
-    public static string F(double x) => x.ToString("0.000", CultureInfo.InvariantCulture);
+    public static string F(double x) => ResultTable.Format(x);
 }
