@@ -33,7 +33,7 @@ public sealed class RunVerb : IVerb
 
     public int Run(Arguments args, TextWriter stdout, TextWriter stderr)
     {
-        var specPath = args.Positional(0) ?? args.Optional("spec")
+        var specPath = args.Positional(0)
             ?? throw new HarnessException("run: give the experiment spec, e.g. `harness run experiments/quickstart.json`");
         var model = args.Optional("model");
         var outArg = args.Optional("out");
