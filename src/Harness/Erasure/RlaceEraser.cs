@@ -144,8 +144,8 @@ public sealed record RlaceReport(
 /// Differences from the reference, all for speed or robustness, none changing the game:
 /// - P is kept factored, P = c I + V diag(m) V^T: an SGD step adds a rank-2k term to P, so its
 ///   Fantope projection needs the eigenvalues of a small (r + 2k)-square matrix rather than of a
-///   dense d x d one (the reference's eigh of 768 x 768 per step takes ~0.3-1 s here, which makes
-///   75,000 steps a day's work). The projection is exact (Fantope.ProjectSpectrum with the
+///   dense d x d one (the reference's eigh of 768 x 768 in every step takes ~0.1 s on an idle core
+///   here and ~1 s under load, so its 75,000 steps take hours; the factored step takes 2-30 ms). The projection is exact (Fantope.ProjectSpectrum with the
 ///   implicit eigenvalue c of multiplicity d - r - 2k). Once the game has concentrated P (r = k
 ///   there, in practice), a step costs about as much as the batch's matrix products.
 /// - P starts at a random rank-k projection (seeded) rather than at 0.1 * randn(d, d); both are
@@ -245,7 +245,10 @@ public sealed class RlaceEraser : NullspaceEraser
     public static RlaceEraser FromState(IReadOnlyDictionary<string, Tensor> state, IReadOnlyDictionary<string, string> options)
     {
         var directions = LinearInputs.ReadDirections(state, MethodName);
-        return new RlaceEraser(directions, RlaceOptions.FromStrings(options), null);
+        var parsed = RlaceOptions.FromStrings(options);
+        if (options.ContainsKey("rank") && directions.shape[0] != parsed.Rank)
+            throw new HarnessException($"state: the rlace directions have {directions.shape[0]} rows but the options say rank {parsed.Rank}");
+        return new RlaceEraser(directions, parsed, null);
     }
 
     public override IReadOnlyDictionary<string, string> Options => _options.ToStrings();
