@@ -320,9 +320,6 @@ internal sealed class RlaceGame : IDisposable
 
     public long Dimension => _x.shape[1];
 
-    /// Multiplies both learning rates (a schedule hook).
-    internal double LearningRateScale { get; set; } = 1.0;
-
     /// The number r of explicit eigenvectors of the factored P.
     public long FactorRank => _v.shape[1];
 
@@ -374,7 +371,7 @@ internal sealed class RlaceGame : IDisposable
         // is symmetrised as in the reference (P.data = (P + P^T) / 2 before the eigendecomposition).
         var a = xb.T.matmul(g);
         var bT = _w.T;
-        double lr = _o.LearningRateP * LearningRateScale;
+        double lr = _o.LearningRateP;
         ApplyUpdate(1 - lr * _o.WeightDecay, a, bT, -0.5 * lr);
     }
 
@@ -415,7 +412,7 @@ internal sealed class RlaceGame : IDisposable
         var g = LogitGradient(xe.matmul(_w.T) + _b, target);
         var gw = g.T.matmul(xe) + _w * _o.WeightDecay;
         var gb = g.sum(0L) + _b * _o.WeightDecay;
-        double lr = _o.LearningRatePredictor * LearningRateScale;
+        double lr = _o.LearningRatePredictor;
         var w = (_w - gw * lr).DetachFromDisposeScope();
         var b = (_b - gb * lr).DetachFromDisposeScope();
         _w.Dispose();
