@@ -41,6 +41,10 @@ internal static class LinearInputs
         return labels.to_type(ScalarType.Int64).cpu().contiguous().data<long>().ToArray();
     }
 
+    /// Checks a label vector on its own (integer class ids) and returns it as a managed array.
+    public static long[] CheckLabels(Tensor labels, string name) =>
+        CheckLabels(labels, labels.dim() == 1 ? labels.shape[0] : -1, name, name);
+
     /// Checks that the labels hold at least two classes and returns the sorted distinct classes.
     public static long[] CheckClasses(long[] labels, string name)
     {

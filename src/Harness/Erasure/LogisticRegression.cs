@@ -131,9 +131,10 @@ public sealed class LinearClassifier : IDisposable
         LinearInputs.CheckApplyInput(x, Dimension);
         var y = LinearInputs.CheckLabels(labels, x.shape[0], nameof(labels), nameof(x));
         var index = new long[y.Length];
+        var classes = Classes.ToArray();
         for (int i = 0; i < y.Length; i++)
         {
-            int c = Array.BinarySearch(Classes.ToArray(), y[i]);
+            int c = Array.BinarySearch(classes, y[i]);
             if (c < 0) throw new HarnessException($"labels: class {y[i]} was not among the classifier's training classes");
             index[i] = c;
         }

@@ -37,8 +37,8 @@ public static class ProbeAccuracy
     /// label).
     public static double MajorityBaseline(Tensor yTrain, Tensor yTest)
     {
-        var train = LinearInputs.CheckLabels(yTrain, yTrain.shape.Length == 1 ? yTrain.shape[0] : -1, nameof(yTrain), nameof(yTrain));
-        var test = LinearInputs.CheckLabels(yTest, yTest.shape.Length == 1 ? yTest.shape[0] : -1, nameof(yTest), nameof(yTest));
+        var train = LinearInputs.CheckLabels(yTrain, nameof(yTrain));
+        var test = LinearInputs.CheckLabels(yTest, nameof(yTest));
         if (train.Length == 0) throw new HarnessException("yTrain: no labels");
         return LinearInputs.MajorityBaseline(train, test);
     }

@@ -144,8 +144,8 @@ public sealed record RlaceReport(
 /// Differences from the reference, all for speed or robustness, none changing the game:
 /// - P is kept factored, P = c I + V diag(m) V^T: an SGD step adds a rank-2k term to P, so its
 ///   Fantope projection needs the eigenvalues of a small (r + 2k)-square matrix rather than of a
-///   dense d x d one (the reference's eigh of 768 x 768 per step takes ~0.3-1 s here, which makes
-///   75,000 steps a day's work). The projection is exact (Fantope.ProjectSpectrum with the
+///   dense d x d one (the reference's eigh of 768 x 768 in every step takes ~0.1 s on an idle core
+///   here and ~1 s under load, so its 75,000 steps take hours; the factored step takes 2-30 ms). The projection is exact (Fantope.ProjectSpectrum with the
 ///   implicit eigenvalue c of multiplicity d - r - 2k). Once the game has concentrated P (r = k
 ///   there, in practice), a step costs about as much as the batch's matrix products.
 /// - P starts at a random rank-k projection (seeded) rather than at 0.1 * randn(d, d); both are
@@ -245,7 +245,10 @@ public sealed class RlaceEraser : NullspaceEraser
     public static RlaceEraser FromState(IReadOnlyDictionary<string, Tensor> state, IReadOnlyDictionary<string, string> options)
     {
         var directions = LinearInputs.ReadDirections(state, MethodName);
-        return new RlaceEraser(directions, RlaceOptions.FromStrings(options), null);
+        var parsed = RlaceOptions.FromStrings(options);
+        if (options.ContainsKey("rank") && directions.shape[0] != parsed.Rank)
+            throw new HarnessException($"state: the rlace directions have {directions.shape[0]} rows but the options say rank {parsed.Rank}");
+        return new RlaceEraser(directions, parsed, null);
     }
 
     public override IReadOnlyDictionary<string, string> Options => _options.ToStrings();
@@ -317,9 +320,6 @@ internal sealed class RlaceGame : IDisposable
 
     public long Dimension => _x.shape[1];
 
-    /// Multiplies both learning rates (a schedule hook).
-    internal double LearningRateScale { get; set; } = 1.0;
-
     /// The number r of explicit eigenvectors of the factored P.
     public long FactorRank => _v.shape[1];
 
@@ -371,7 +371,7 @@ internal sealed class RlaceGame : IDisposable
         // is symmetrised as in the reference (P.data = (P + P^T) / 2 before the eigendecomposition).
         var a = xb.T.matmul(g);
         var bT = _w.T;
-        double lr = _o.LearningRateP * LearningRateScale;
+        double lr = _o.LearningRateP;
         ApplyUpdate(1 - lr * _o.WeightDecay, a, bT, -0.5 * lr);
     }
 
@@ -412,7 +412,7 @@ internal sealed class RlaceGame : IDisposable
         var g = LogitGradient(xe.matmul(_w.T) + _b, target);
         var gw = g.T.matmul(xe) + _w * _o.WeightDecay;
         var gb = g.sum(0L) + _b * _o.WeightDecay;
-        double lr = _o.LearningRatePredictor * LearningRateScale;
+        double lr = _o.LearningRatePredictor;
         var w = (_w - gw * lr).DetachFromDisposeScope();
         var b = (_b - gb * lr).DetachFromDisposeScope();
         _w.Dispose();

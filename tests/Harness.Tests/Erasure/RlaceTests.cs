@@ -172,5 +172,8 @@ public class RlaceTests
         var apply = () => RlaceEraser.FromState(new Dictionary<string, Tensor> { ["directions"] = eye(1, 4, dtype: ScalarType.Float64) },
             new Dictionary<string, string>()).Apply(randn(3, 5));
         apply.Should().Throw<HarnessException>().WithMessage("x: expected rows of dimension 4*");
+        var rank = () => RlaceEraser.FromState(new Dictionary<string, Tensor> { ["directions"] = eye(1, 4, dtype: ScalarType.Float64) },
+            new Dictionary<string, string> { ["rank"] = "2" });
+        rank.Should().Throw<HarnessException>().WithMessage("state: the rlace directions have 1 rows but the options say rank 2");
     }
 }
