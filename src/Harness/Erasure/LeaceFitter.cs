@@ -19,8 +19,7 @@ namespace Harness.Erasure;
 /// orthogonal projection Q = I - u u^T so that the trace stays the same. `orth` uses W = I.
 public sealed class LeaceFitter
 {
-    private readonly Tensor _meanX, _meanZ, _cxz;
-    private readonly Tensor? _cxx;
+    private readonly ConceptMoments _moments;
     private LeaceEraser? _eraser;
 
     public LeaceFitter(long dimension, Concept concept, LeaceOptions? options = null)
@@ -28,32 +27,21 @@ public sealed class LeaceFitter
         if (dimension < 1) throw new ArgumentOutOfRangeException(nameof(dimension), dimension, "must be positive");
         Options = options ?? new LeaceOptions();
         Options.Check();
-        Dimension = dimension;
-        Concept = concept;
-        _meanX = zeros(dimension, dtype: ScalarType.Float64).DetachFromDisposeScope();
-        _meanZ = zeros(concept.Columns, dtype: ScalarType.Float64).DetachFromDisposeScope();
-        _cxz = zeros(dimension, concept.Columns, dtype: ScalarType.Float64).DetachFromDisposeScope();
-        if (!Options.Orth) _cxx = zeros(dimension, dimension, dtype: ScalarType.Float64).DetachFromDisposeScope();
+        _moments = new ConceptMoments(dimension, concept, trackXx: !Options.Orth, trackZz: false);
     }
 
-    public long Dimension { get; }
-    public Concept Concept { get; }
+    public long Dimension => _moments.Dimension;
+    public Concept Concept => _moments.Concept;
     public LeaceOptions Options { get; }
 
     /// Rows seen so far.
-    public long Rows { get; private set; }
+    public long Rows => _moments.Rows;
 
     /// Fits on all the rows of the data at once (in chunks, to bound memory).
     public static LeaceEraser Fit(EraserData data, LeaceOptions? options = null)
     {
         var fitter = new LeaceFitter(data.Dimension, data.RequireConcept("leace"), options);
-        const long chunk = 8192;
-        for (long start = 0; start < data.Rows; start += chunk)
-        {
-            using var scope = NewDisposeScope();
-            long length = Math.Min(chunk, data.Rows - start);
-            fitter.Update(data.X.narrow(0, start, length), data.Z!.narrow(0, start, length), data.XName, data.ZName);
-        }
+        ConceptMoments.InChunks(data, (x, z) => fitter.Update(x, z, data.XName, data.ZName));
         return fitter.Eraser;
     }
 
@@ -63,41 +51,25 @@ public sealed class LeaceFitter
 
     internal LeaceFitter Update(Tensor x, Tensor z, string xName, string zName)
     {
-        if (x.dtype is not (ScalarType.Float32 or ScalarType.Float64) || x.dim() != 2 || x.shape[1] != Dimension)
-            throw new HarnessException($"{xName}: expected a float32 or float64 batch [rows, {Dimension}], got {Concept.Describe(x)}");
-        using var scope = NewDisposeScope();
-        var zb = Concept.Encode(z, zName);
-        if (zb.shape[0] != x.shape[0])
-            throw new HarnessException($"{zName} has {zb.shape[0]} rows but {xName} has {x.shape[0]}; they must match row for row");
-        EraserData.CheckFinite(x, xName);
-        var xb = x.to_type(ScalarType.Float64);
-
-        Rows += x.shape[0];
-        double n = Rows;
-        var dx = xb - _meanX;
-        _meanX.add_(dx.sum(dim: 0).div_(n));
-        if (_cxx is not null) _cxx.addmm_(dx.t(), xb - _meanX);
-        var dz = zb - _meanZ;
-        _meanZ.add_(dz.sum(dim: 0).div_(n));
-        _cxz.addmm_(dx.t(), zb - _meanZ);
+        _moments.Update(x, z, xName, zName);
         _eraser = null;
         return this;
     }
 
     /// The running mean of x [d] (a copy).
-    public Tensor MeanX => _meanX.clone();
+    public Tensor MeanX => _moments.MeanX.clone();
 
     /// The running mean of the encoded concept [columns] (a copy).
-    public Tensor MeanZ => _meanZ.clone();
+    public Tensor MeanZ => _moments.MeanZ.clone();
 
     /// The covariance of x used by LEACE [d, d]: symmetrised, then shrunk (shrinkage) or divided by
     /// n - 1. Not tracked by `orth`.
     public Tensor SigmaXx()
     {
-        if (_cxx is null) throw new InvalidOperationException("the covariance of x is not tracked by the orth method");
+        if (_moments.Cxx is null) throw new InvalidOperationException("the covariance of x is not tracked by the orth method");
         RequireRows();
         using var scope = NewDisposeScope();
-        var symmetric = (_cxx + _cxx.t()) / 2;
+        var symmetric = (_moments.Cxx + _moments.Cxx.t()) / 2;
         var sigma = Options.Shrinkage ? Shrinkage.OptimalLinear(symmetric / (double)Rows, Rows) : symmetric / (Rows - 1.0);
         return sigma.MoveToOuterDisposeScope();
     }
@@ -106,7 +78,7 @@ public sealed class LeaceFitter
     public Tensor SigmaXz()
     {
         RequireRows();
-        return _cxz / (Rows - 1.0);
+        return _moments.Cxz / (Rows - 1.0);
     }
 
     private void RequireRows()
@@ -146,7 +118,7 @@ public sealed class LeaceFitter
         if (Options.ConstrainCovTrace && sigma is not null)
             (projLeft, projRight) = ConstrainCovarianceTrace(projLeft, projRight, u, sigma);
 
-        return new LeaceEraser(projLeft, projRight, Options.Affine ? _meanX : null, Options);
+        return new LeaceEraser(projLeft, projRight, Options.Affine ? _moments.MeanX : null, Options);
     }
 
     /// If P = I - proj_left proj_right would increase the trace of sigma (tr P sigma P^T >

@@ -14,7 +14,7 @@ namespace Harness.Erasure;
 /// or C_zz / (n - 1) (symmetrised).
 public sealed class OracleLeaceFitter
 {
-    private readonly Tensor _meanX, _meanZ, _cxz, _czz;
+    private readonly ConceptMoments _moments;
     private OracleLeaceEraser? _eraser;
 
     public OracleLeaceFitter(long dimension, Concept concept, OracleLeaceOptions? options = null)
@@ -22,29 +22,18 @@ public sealed class OracleLeaceFitter
         if (dimension < 1) throw new ArgumentOutOfRangeException(nameof(dimension), dimension, "must be positive");
         Options = options ?? new OracleLeaceOptions();
         Options.Check();
-        Dimension = dimension;
-        Concept = concept;
-        _meanX = zeros(dimension, dtype: ScalarType.Float64).DetachFromDisposeScope();
-        _meanZ = zeros(concept.Columns, dtype: ScalarType.Float64).DetachFromDisposeScope();
-        _cxz = zeros(dimension, concept.Columns, dtype: ScalarType.Float64).DetachFromDisposeScope();
-        _czz = zeros(concept.Columns, concept.Columns, dtype: ScalarType.Float64).DetachFromDisposeScope();
+        _moments = new ConceptMoments(dimension, concept, trackXx: false, trackZz: true);
     }
 
-    public long Dimension { get; }
-    public Concept Concept { get; }
+    public long Dimension => _moments.Dimension;
+    public Concept Concept => _moments.Concept;
     public OracleLeaceOptions Options { get; }
-    public long Rows { get; private set; }
+    public long Rows => _moments.Rows;
 
     public static OracleLeaceEraser Fit(EraserData data, OracleLeaceOptions? options = null)
     {
         var fitter = new OracleLeaceFitter(data.Dimension, data.RequireConcept(OracleLeaceEraser.Name), options);
-        const long chunk = 8192;
-        for (long start = 0; start < data.Rows; start += chunk)
-        {
-            using var scope = NewDisposeScope();
-            long length = Math.Min(chunk, data.Rows - start);
-            fitter.Update(data.X.narrow(0, start, length), data.Z!.narrow(0, start, length), data.XName, data.ZName);
-        }
+        ConceptMoments.InChunks(data, (x, z) => fitter.Update(x, z, data.XName, data.ZName));
         return fitter.Eraser;
     }
 
@@ -52,24 +41,7 @@ public sealed class OracleLeaceFitter
 
     internal OracleLeaceFitter Update(Tensor x, Tensor z, string xName, string zName)
     {
-        if (x.dtype is not (ScalarType.Float32 or ScalarType.Float64) || x.dim() != 2 || x.shape[1] != Dimension)
-            throw new HarnessException($"{xName}: expected a float32 or float64 batch [rows, {Dimension}], got {Concept.Describe(x)}");
-        using var scope = NewDisposeScope();
-        var zb = Concept.Encode(z, zName);
-        if (zb.shape[0] != x.shape[0])
-            throw new HarnessException($"{zName} has {zb.shape[0]} rows but {xName} has {x.shape[0]}; they must match row for row");
-        EraserData.CheckFinite(x, xName);
-        var xb = x.to_type(ScalarType.Float64);
-
-        Rows += x.shape[0];
-        double n = Rows;
-        var dx = xb - _meanX;
-        _meanX.add_(dx.sum(dim: 0).div_(n));
-        var dz = zb - _meanZ;
-        _meanZ.add_(dz.sum(dim: 0).div_(n));
-        var dz2 = zb - _meanZ;
-        _cxz.addmm_(dx.t(), dz2);
-        _czz.addmm_(dz.t(), dz2);
+        _moments.Update(x, z, xName, zName);
         _eraser = null;
         return this;
     }
@@ -79,7 +51,7 @@ public sealed class OracleLeaceFitter
     {
         RequireRows();
         using var scope = NewDisposeScope();
-        var symmetric = (_czz + _czz.t()) / 2;
+        var symmetric = (_moments.Czz! + _moments.Czz!.t()) / 2;
         var sigma = Options.Shrinkage ? Shrinkage.OptimalLinear(symmetric / (double)Rows, Rows) : symmetric / (Rows - 1.0);
         return sigma.MoveToOuterDisposeScope();
     }
@@ -88,7 +60,7 @@ public sealed class OracleLeaceFitter
     public Tensor SigmaXz()
     {
         RequireRows();
-        return _cxz / (Rows - 1.0);
+        return _moments.Cxz / (Rows - 1.0);
     }
 
     private void RequireRows()
@@ -103,6 +75,6 @@ public sealed class OracleLeaceFitter
         using var scope = NewDisposeScope();
         // torch.linalg.pinv with atol given and no rtol: singular values <= atol are dropped.
         var coef = SigmaXz().mm(linalg.pinv(SigmaZz(), atol: Options.SvdTol, rtol: 0.0));
-        return new OracleLeaceEraser(coef, _meanZ, Concept, Options);
+        return new OracleLeaceEraser(coef, _moments.MeanZ, Concept, Options);
     }
 }
