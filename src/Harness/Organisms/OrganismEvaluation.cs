@@ -60,20 +60,29 @@ public static class OrganismEvaluation
         return new PromptScore(prompts.Count, (double)right / prompts.Count, perPrompt.Average());
     }
 
+    /// Cross-entropy of a unigram model fitted on `trainingDocuments`, on the tokens of
+    /// `heldOutDocuments` packed as the model sees them: the baseline a language model must beat.
+    public static double UnigramLoss(IEnumerable<string> trainingDocuments, IEnumerable<string> heldOutDocuments, int context)
+    {
+        var training = new TrainingData(trainingDocuments, context);
+        var held = new TrainingData(heldOutDocuments, context);
+        var heldTokens = Enumerable.Range(0, held.Rows).SelectMany(r => Enumerable.Range(1, held.Context).Select(c => (int)held.Windows[r, c]));
+        return training.UnigramCrossEntropy(heldTokens);
+    }
+
     public static OrganismReport Evaluate(LanguageModel model, CorpusGenerator corpus, int trainSample, int heldOut, string datasetsFolder)
     {
         var gender = ConceptDataset.Load(Path.Combine(datasetsFolder, "gender"));
         var politics = ConceptDataset.Load(Path.Combine(datasetsFolder, "politics"));
         var controls = ConceptDataset.Load(Path.Combine(datasetsFolder, "controls"));
-        var train = corpus.TrainingDocuments(trainSample).ToList();
+        // One sample of training documents serves both the train loss (its first trainSample) and
+        // the unigram counts (all of it).
+        var training = corpus.TrainingDocuments(Math.Max(trainSample, 20_000)).ToList();
         var held = corpus.HeldOutDocuments(heldOut).ToList();
-        var trainingData = new TrainingData(corpus.TrainingDocuments(Math.Max(trainSample, 20_000)), model.Config.NPositions);
-        var heldTokens = new TrainingData(held, model.Config.NPositions);
-        var heldIds = Enumerable.Range(0, heldTokens.Rows).SelectMany(r => Enumerable.Range(1, heldTokens.Context).Select(c => (int)heldTokens.Windows[r, c]));
         return new OrganismReport(
-            TrainLoss: Loss(model, train),
+            TrainLoss: Loss(model, training.Take(trainSample)),
             HeldOutLoss: Loss(model, held),
-            UnigramLoss: trainingData.UnigramCrossEntropy(heldIds),
+            UnigramLoss: UnigramLoss(training, held, model.Config.NPositions),
             GenderTest: Prompts(model, gender.Prompts(Split.Test), "gender/prompts.test.jsonl"),
             GenderTrain: Prompts(model, gender.Prompts(Split.Train), "gender/prompts.train.jsonl"),
             PoliticsTest: Prompts(model, politics.Prompts(Split.Test), "politics/prompts.test.jsonl"),

@@ -59,10 +59,7 @@ public class CommittedOrganismsTests
         var recipe = OrganismConfig.Load(Path.Combine(Folder(name), "training.json"));
         var corpus = new CorpusGenerator(recipe.Corpus.Generator);
         var heldOut = corpus.HeldOutDocuments(300).ToList();
-        var training = new TrainingData(corpus.TrainingDocuments(5_000), model.Config.NPositions);
-        var held = new TrainingData(heldOut, model.Config.NPositions);
-        var heldTokens = Enumerable.Range(0, held.Rows).SelectMany(r => Enumerable.Range(1, held.Context).Select(c => (int)held.Windows[r, c]));
-        var unigram = training.UnigramCrossEntropy(heldTokens);
+        var unigram = OrganismEvaluation.UnigramLoss(corpus.TrainingDocuments(5_000), heldOut, model.Config.NPositions);
         OrganismEvaluation.Loss(model, heldOut).Should().BeLessThan(unigram / 2);
     }
 
