@@ -1,3 +1,5 @@
+using Harness.IO;
+
 namespace Harness.Experiments;
 
 /// The repository's `experiments/` folder (specs, datasets, organisms), found by walking up from
@@ -7,18 +9,11 @@ public static class ExperimentsFolder
 {
     public const string Name = "experiments";
 
-    public static string? Find()
-    {
-        foreach (var start in new[] { Directory.GetCurrentDirectory(), AppContext.BaseDirectory })
-        {
-            for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
-            {
-                var candidate = Path.Combine(dir.FullName, Name);
-                if (Directory.Exists(Path.Combine(candidate, "datasets"))) return candidate;
-            }
-        }
-        return null;
-    }
+    public static string? Find() =>
+        AncestorFolders.Find([Directory.GetCurrentDirectory(), AppContext.BaseDirectory],
+            dir => Directory.Exists(Path.Combine(dir, Name, "datasets"))) is { } root
+            ? Path.Combine(root, Name)
+            : null;
 
     /// A dataset given by name (`gender` → experiments/datasets/gender) or by folder path.
     public static string Dataset(string nameOrPath)

@@ -1,3 +1,5 @@
+using Harness.IO;
+
 namespace Harness.Models;
 
 /// The embedded model organisms: small checkpoints committed to this repository, one folder each,
@@ -38,18 +40,10 @@ public sealed class OrganismCatalog
 
     /// The first `experiments/organisms` folder in one of `starts` or their ancestors, trying each
     /// start in turn; null when there is none.
-    public static string? FindUpwards(IEnumerable<string> starts)
-    {
-        foreach (var start in starts)
-        {
-            for (var dir = new DirectoryInfo(Path.GetFullPath(start)); dir is not null; dir = dir.Parent)
-            {
-                var candidate = Path.Combine(dir.FullName, RelativeFolder);
-                if (Directory.Exists(candidate)) return candidate;
-            }
-        }
-        return null;
-    }
+    public static string? FindUpwards(IEnumerable<string> starts) =>
+        AncestorFolders.Find(starts, dir => Directory.Exists(Path.Combine(dir, RelativeFolder))) is { } root
+            ? Path.Combine(root, RelativeFolder)
+            : null;
 
     /// The organisms present, sorted.
     public IReadOnlyList<string> Names() =>

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Harness.IO;
 using Harness.Organisms;
 using Microsoft.ML.Tokenizers;
 
@@ -37,15 +38,9 @@ public static partial class CorpusSample
         return set;
     }
 
-    public static string RepoRoot
-    {
-        get
-        {
-            var dir = new DirectoryInfo(TestContext.CurrentContext.TestDirectory);
-            while (dir is not null && !File.Exists(Path.Combine(dir.FullName, "ConceptErasure.sln"))) dir = dir.Parent;
-            return dir?.FullName ?? throw new InvalidOperationException("repository root (ConceptErasure.sln) not found");
-        }
-    }
+    public static string RepoRoot =>
+        AncestorFolders.Find([TestContext.CurrentContext.TestDirectory], dir => File.Exists(Path.Combine(dir, "ConceptErasure.sln")))
+        ?? throw new InvalidOperationException("repository root (ConceptErasure.sln) not found");
 
     public static string DatasetsDir => Path.Combine(RepoRoot, "experiments", "datasets");
 

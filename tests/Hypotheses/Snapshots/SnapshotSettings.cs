@@ -1,3 +1,5 @@
+using Harness.IO;
+
 namespace Hypotheses.Snapshots;
 
 /// Everything the snapshot check depends on, passed as one value so that tests can point it at a
@@ -63,16 +65,9 @@ public sealed record SnapshotSettings
     /// The first folder containing ConceptErasure.sln at or above one of `starts`.
     public static string FindRoot(IEnumerable<string> starts)
     {
-        var tried = new List<string>();
-        foreach (var start in starts)
-        {
-            var full = Path.GetFullPath(start);
-            tried.Add(full);
-            for (var dir = new DirectoryInfo(full); dir is not null; dir = dir.Parent)
-                if (File.Exists(Path.Combine(dir.FullName, SolutionFile)))
-                    return dir.FullName;
-        }
-        throw new InvalidOperationException(
-            $"snapshots: no {SolutionFile} above {string.Join(" or ", tried.Distinct())}; run the hypothesis tests from a checkout");
+        var tried = starts.Select(Path.GetFullPath).ToList();
+        return AncestorFolders.Find(tried, dir => File.Exists(Path.Combine(dir, SolutionFile)))
+            ?? throw new InvalidOperationException(
+                $"snapshots: no {SolutionFile} above {string.Join(" or ", tried.Distinct())}; run the hypothesis tests from a checkout");
     }
 }
