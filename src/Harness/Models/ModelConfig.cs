@@ -101,47 +101,60 @@ public sealed record ModelConfig
         return Validated(config);
     }
 
+    /// The config.json key names of one family. Shape keys are required; the others default as in
+    /// HuggingFace's GPT2Config / GPTNeoConfig (gelu_new, epsilon 1e-5, dropout 0.1 for GPT-2 and 0
+    /// for GPT-Neo), so a hand-written config needs only the shape.
+    private sealed record FamilyKeys(
+        ModelFamily Family, string DModel, string Layers, string Heads, string Positions, string Mlp,
+        string ResidDropout, string EmbedDropout, string AttnDropout, double DefaultDropout);
+
+    private static readonly FamilyKeys Gpt2Keys = new(ModelFamily.Gpt2, "n_embd", "n_layer", "n_head", "n_positions", "n_inner",
+        "resid_pdrop", "embd_pdrop", "attn_pdrop", DefaultDropout: 0.1);
+
+    private static readonly FamilyKeys GptNeoKeys = new(ModelFamily.GptNeo, "hidden_size", "num_layers", "num_heads", "max_position_embeddings", "intermediate_size",
+        "resid_dropout", "embed_dropout", "attention_dropout", DefaultDropout: 0.0);
+
+    private static FamilyKeys KeysOf(ModelFamily family) => family == ModelFamily.Gpt2 ? Gpt2Keys : GptNeoKeys;
+
+    private const double DefaultLayerNormEpsilon = 1e-5;
+
+    /// What both families read the same way, under their own key names.
+    private static ModelConfig ParseShared(ConfigKeys k, FamilyKeys keys, IReadOnlyList<AttentionKind> attention, string source)
+    {
+        var activation = k.OptionalString("activation_function");
+        if (activation is not null && !GeluNewNames.Contains(activation))
+            throw new HarnessException($"{source}: activation_function '{activation}' is not supported (gelu_new)");
+        int d = k.Int(keys.DModel);
+        return new ModelConfig
+        {
+            Family = keys.Family,
+            DModel = d, NLayers = k.Int(keys.Layers), NHeads = k.Int(keys.Heads), NPositions = k.Int(keys.Positions),
+            VocabSize = k.Int("vocab_size"), DMlp = k.OptionalInt(keys.Mlp) ?? 4 * d,
+            LayerNormEpsilon = k.OptionalDouble("layer_norm_epsilon") ?? DefaultLayerNormEpsilon,
+            ResidDropout = k.OptionalDouble(keys.ResidDropout) ?? keys.DefaultDropout,
+            EmbedDropout = k.OptionalDouble(keys.EmbedDropout) ?? keys.DefaultDropout,
+            AttnDropout = k.OptionalDouble(keys.AttnDropout) ?? keys.DefaultDropout,
+            AttentionLayers = attention,
+            Source = source,
+        };
+    }
+
     private static ModelConfig ParseGpt2(ConfigKeys k, string source)
     {
-        var activation = k.String("activation_function");
-        if (!GeluNewNames.Contains(activation))
-            throw new HarnessException($"{source}: activation_function '{activation}' is not supported (gelu_new)");
         if (k.OptionalBool("scale_attn_weights") == false)
             throw new HarnessException($"{source}: scale_attn_weights=false is not supported");
         if (k.OptionalBool("scale_attn_by_inverse_layer_idx") == true)
             throw new HarnessException($"{source}: scale_attn_by_inverse_layer_idx=true is not supported");
         if (k.OptionalBool("add_cross_attention") == true)
             throw new HarnessException($"{source}: add_cross_attention=true is not supported");
-        int d = k.Int("n_embd"), layers = k.Int("n_layer");
-        return new ModelConfig
-        {
-            Family = ModelFamily.Gpt2,
-            DModel = d, NLayers = layers, NHeads = k.Int("n_head"), NPositions = k.Int("n_positions"),
-            VocabSize = k.Int("vocab_size"), DMlp = k.OptionalInt("n_inner") ?? 4 * d,
-            LayerNormEpsilon = k.Double("layer_norm_epsilon"),
-            ResidDropout = k.Double("resid_pdrop"), EmbedDropout = k.Double("embd_pdrop"), AttnDropout = k.Double("attn_pdrop"),
-            AttentionLayers = Enumerable.Repeat(AttentionKind.Global, Math.Max(layers, 0)).ToArray(),
-            Source = source,
-        };
+        var layers = k.Int(Gpt2Keys.Layers);
+        return ParseShared(k, Gpt2Keys, Enumerable.Repeat(AttentionKind.Global, Math.Max(layers, 0)).ToArray(), source);
     }
 
     private static ModelConfig ParseGptNeo(ConfigKeys k, string source)
     {
-        var activation = k.OptionalString("activation_function");
-        if (activation is not null && !GeluNewNames.Contains(activation))
-            throw new HarnessException($"{source}: activation_function '{activation}' is not supported (gelu_new)");
-        int d = k.Int("hidden_size"), layers = k.Int("num_layers");
-        return new ModelConfig
-        {
-            Family = ModelFamily.GptNeo,
-            DModel = d, NLayers = layers, NHeads = k.Int("num_heads"), NPositions = k.Int("max_position_embeddings"),
-            VocabSize = k.Int("vocab_size"), DMlp = k.OptionalInt("intermediate_size") ?? 4 * d,
-            LayerNormEpsilon = k.Double("layer_norm_epsilon"),
-            ResidDropout = k.Double("resid_dropout"), EmbedDropout = k.Double("embed_dropout"), AttnDropout = k.Double("attention_dropout"),
-            AttentionLayers = ExpandAttentionTypes(k.Node("attention_types"), layers, source),
-            WindowSize = k.Int("window_size"),
-            Source = source,
-        };
+        var attention = ExpandAttentionTypes(k.Node("attention_types"), k.Int(GptNeoKeys.Layers), source);
+        return ParseShared(k, GptNeoKeys, attention, source) with { WindowSize = k.Int("window_size") };
     }
 
     /// GPT-Neo's attention_types, e.g. [[["global","local"],6]]: each item repeats its pattern.
@@ -170,23 +183,21 @@ public sealed record ModelConfig
 
     private static ModelConfig Validated(ModelConfig c)
     {
-        var (d, layers, heads, positions, vocab, window) = c.Family == ModelFamily.Gpt2
-            ? ("n_embd", "n_layer", "n_head", "n_positions", "vocab_size", "window_size")
-            : ("hidden_size", "num_layers", "num_heads", "max_position_embeddings", "vocab_size", "window_size");
+        var keys = KeysOf(c.Family);
         void Positive(int value, string key)
         {
             if (value <= 0) throw new HarnessException($"{c.Source}: {key} must be positive, got {value}");
         }
-        Positive(c.DModel, d); Positive(c.NLayers, layers); Positive(c.NHeads, heads);
-        Positive(c.NPositions, positions); Positive(c.VocabSize, vocab); Positive(c.DMlp, c.Family == ModelFamily.Gpt2 ? "n_inner" : "intermediate_size");
+        Positive(c.DModel, keys.DModel); Positive(c.NLayers, keys.Layers); Positive(c.NHeads, keys.Heads);
+        Positive(c.NPositions, keys.Positions); Positive(c.VocabSize, "vocab_size"); Positive(c.DMlp, keys.Mlp);
         if (c.DModel % c.NHeads != 0)
-            throw new HarnessException($"{c.Source}: {d} ({c.DModel}) is not divisible by {heads} ({c.NHeads})");
-        if (c.Family == ModelFamily.GptNeo) Positive(c.WindowSize, window);
+            throw new HarnessException($"{c.Source}: {keys.DModel} ({c.DModel}) is not divisible by {keys.Heads} ({c.NHeads})");
+        if (c.Family == ModelFamily.GptNeo) Positive(c.WindowSize, "window_size");
         if (c.AttentionLayers.Count != c.NLayers)
             throw new HarnessException($"{c.Source}: {c.AttentionLayers.Count} attention layer kinds for {c.NLayers} layers");
         if (!(c.LayerNormEpsilon > 0)) throw new HarnessException($"{c.Source}: layer_norm_epsilon must be positive");
-        foreach (var (p, key) in new[] { (c.ResidDropout, "resid"), (c.EmbedDropout, "embed"), (c.AttnDropout, "attention") })
-            if (!(p >= 0 && p < 1)) throw new HarnessException($"{c.Source}: {key} dropout must be in [0, 1), got {p}");
+        foreach (var (p, key) in new[] { (c.ResidDropout, keys.ResidDropout), (c.EmbedDropout, keys.EmbedDropout), (c.AttnDropout, keys.AttnDropout) })
+            if (!(p >= 0 && p < 1)) throw new HarnessException($"{c.Source}: {key} must be in [0, 1), got {p}");
         return c;
     }
 
@@ -266,9 +277,10 @@ public sealed record ModelConfig
             throw new HarnessException($"{source}: key '{key}' must be an integer, got {node.ToJsonString()}");
         }
 
-        public double Double(string key)
+        public double? OptionalDouble(string key)
         {
-            var node = obj[key] ?? throw new HarnessException($"{source}: missing key '{key}'");
+            var node = obj[key];
+            if (node is null) return null;
             if (node is JsonValue v && v.TryGetValue<double>(out var x) && double.IsFinite(x)) return x;
             throw new HarnessException($"{source}: key '{key}' must be a number, got {node.ToJsonString()}");
         }

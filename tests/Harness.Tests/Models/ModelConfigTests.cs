@@ -69,13 +69,26 @@ public class ModelConfigTests
     [TestCase("\"activation_function\": \"gelu_new\"", "activation_function 'relu' is not supported (gelu_new)", "\"activation_function\": \"relu\"")]
     [TestCase("\"n_layer\": 12", "key 'n_layer' must be an integer, got \"12\"", "\"n_layer\": \"12\"")]
     [TestCase("\"n_head\": 12", "n_embd (768) is not divisible by n_head (10)", "\"n_head\": 10")]
-    [TestCase("\"resid_pdrop\": 0.1", "resid dropout must be in [0, 1), got 1.5", "\"resid_pdrop\": 1.5")]
+    [TestCase("\"resid_pdrop\": 0.1", "resid_pdrop must be in [0, 1), got 1.5", "\"resid_pdrop\": 1.5")]
     public void ABadGpt2ConfigNamesTheFileAndTheKey(string remove, string message, string replacement = "")
     {
         var json = Gpt2Hub.Replace(remove, replacement);
         json.Should().NotBe(Gpt2Hub);
         var act = () => ModelConfig.Parse(json, "m/config.json");
         act.Should().Throw<HarnessException>().Which.Message.Should().Be($"m/config.json: {message}");
+    }
+
+    /// HuggingFace's GPT2Config and GPTNeoConfig default these keys; a hand-written config may omit
+    /// them and must then mean what it means to transformers.
+    [TestCase("gpt2", 0.1)]
+    [TestCase("gpt_neo", 0.0)]
+    public void OmittedActivationEpsilonAndDropoutTakeTheHuggingFaceDefaults(string family, double dropout)
+    {
+        var omitted = new[] { "activation_function", "layer_norm_epsilon", "resid_pdrop", "embd_pdrop", "attn_pdrop", "resid_dropout", "embed_dropout", "attention_dropout" };
+        var json = System.Text.Json.Nodes.JsonNode.Parse(family == "gpt2" ? Gpt2Hub : GptNeoHub)!.AsObject();
+        foreach (var key in omitted) json.Remove(key);
+        var c = ModelConfig.Parse(json.ToJsonString(), "hand-written/config.json");
+        (c.LayerNormEpsilon, c.ResidDropout, c.EmbedDropout, c.AttnDropout).Should().Be((1e-5, dropout, dropout, dropout));
     }
 
     [Test]
