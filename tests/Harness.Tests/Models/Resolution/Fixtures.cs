@@ -3,20 +3,6 @@ using Harness.Models;
 
 namespace Harness.Tests.Models.Resolution;
 
-/// A temporary folder, deleted on dispose.
-public sealed class TempDir : IDisposable
-{
-    public string Path { get; } = Directory.CreateTempSubdirectory("harness-resolve-").FullName;
-
-    public string this[string relative] => System.IO.Path.Combine(Path, relative);
-
-    public void Dispose()
-    {
-        try { Directory.Delete(Path, recursive: true); }
-        catch (IOException) { }
-    }
-}
-
 /// Small stand-ins for checkpoint files. Resolution never parses the weights, so any bytes do.
 public static class Fixtures
 {

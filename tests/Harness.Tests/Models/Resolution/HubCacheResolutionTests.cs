@@ -10,13 +10,13 @@ public class HubCacheResolutionTests
 {
     private const string CommitA = "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
     private const string CommitB = "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb";
-    private TempDir _tmp = null!;
+    private TempFolder _tmp = null!;
     private FakeHub _hub = null!;
 
     [SetUp]
     public void SetUp()
     {
-        _tmp = new TempDir();
+        _tmp = new TempFolder();
         _hub = new FakeHub();
     }
 

@@ -7,14 +7,14 @@ namespace Harness.Tests.Models.Resolution;
 public class HubDownloadResolutionTests
 {
     private const string RepoId = "tiny-org/tiny-gpt2";
-    private TempDir _tmp = null!;
+    private TempFolder _tmp = null!;
     private FakeHub _hub = null!;
     private StringWriter _progress = null!;
 
     [SetUp]
     public void SetUp()
     {
-        _tmp = new TempDir();
+        _tmp = new TempFolder();
         _hub = new FakeHub();
         _progress = new StringWriter();
     }

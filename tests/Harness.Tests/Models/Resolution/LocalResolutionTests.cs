@@ -6,9 +6,9 @@ namespace Harness.Tests.Models.Resolution;
 /// `--model` naming a local directory or an embedded organism, and the bad input around them.
 public class LocalResolutionTests
 {
-    private TempDir _tmp = null!;
+    private TempFolder _tmp = null!;
 
-    [SetUp] public void SetUp() => _tmp = new TempDir();
+    [SetUp] public void SetUp() => _tmp = new TempFolder();
     [TearDown] public void TearDown() => _tmp.Dispose();
 
     private ModelResolver Resolver(string? organisms = null) => new(Options(_tmp["cache"], organisms: organisms));
