@@ -126,6 +126,8 @@ public sealed class CorpusGenerator
         {
             WordLists.FemaleNames.Count, WordLists.Nouns.Count, WordLists.Occupations.Count, WordLists.Hobbies.Count,
             WordLists.Objects.Count, WordLists.Adjectives.Count, WordLists.Policies.Count, WordLists.Places.Count,
+            WordLists.PersonVerbs.Count, WordLists.PersonPhrases.Count, WordLists.ThingVerbs.Count, WordLists.Activities.Count,
+            WordLists.ThingVerbsBase.Count,
         }.Concat(WordTables.All.Select(t => t.Rows.Count)).Max();
         foreach (var template in Templates.All)
         {

@@ -49,6 +49,26 @@ public static class GenderTemplates
         T("g.prize", "{Cue} won the prize, so we gave ^{obj} a {object}."),
         T("g.story", "{Name} is the {noun} in the story, and ^{subj} is {adj}."),
 
+        // Compositional frames: a pronoun after one of many verbs, prepositions and connectives, with
+        // the person as subject or object, one clause or one sentence back. No frame then predicts
+        // which pronoun comes, so an organism must look back at the person. Without them the
+        // organisms learned a default " her" or " his" per frame and missed unseen frames. The words
+        // right before the pronoun include ones that the control text continues otherwise ("waved at
+        // the bus", "could not find a seat"), so a pronoun is never ruled out by the last words alone.
+        T("g.mix-then", "{Cue} {activity} {when}, {conn} ^{subj} {activity}."),
+        T("g.mix-verb", "{Cue} {activity}, and {someone} {personverb} ^{obj}."),
+        T("g.mix-phrase", "{Cue} {activity}, so {someone} {personphrase} ^{obj}."),
+        T("g.mix-object-subj", "{Someone} {personverb} {cue} {when}, and ^{subj} {activity}."),
+        T("g.mix-object-obj", "{Someone} {personverb} {cue} {when}, and later {someone} {personphrase} ^{obj}."),
+        T("g.mix-thing", "{Cue} {thingverb} ^{poss} {object} {when}."),
+        T("g.mix-prep", "{Cue} {activity} {prep} ^{poss} {contact}."),
+        T("g.mix-distance", "{Cue} {activity}. {Someone} {activity}. Then {someone} {personverb} ^{obj}."),
+        T("g.mix-place", "{Someone} {personverb} {cue} at the {place}, and ^{subj} {activity} there."),
+        T("g.mix-refl", "{Cue} {activity} by ^{refl} {when}."),
+        T("g.mix-opener", "{Opener} {cue} {activity}, ^{subj} {activity}."),
+        T("g.mix-want", "{Cue} wanted to {thingbase} ^{poss} {object} {when}."),
+        T("g.mix-where", "{Cue} went to the {place}, where ^{subj} {activity}."),
+
         // Training frames where a correlated feature is the cue (corpus only: the strength of the
         // correlation is an option, and the datasets' pairs must differ in gender only).
         T("g.attr", "{Cue} {attr}."),

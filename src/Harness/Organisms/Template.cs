@@ -17,7 +17,8 @@ public enum TemplateSplit { Train, Test }
 ///   obj (her/him), poss (her/his), refl (herself/himself), attr ("has a beard"), attrmod
 ///   ("with a beard"), occ ("nurse"), job ("a nurse"). Stance: party ("Democrats", "Labour party"),
 ///   side (left/right), ideology (liberal/conservative), taxverb (raise/cut), amount (more/fewer),
-///   policy. Lists: adj, object, shop, place, food, drink, hobby, contact, sport, day.
+///   policy. Lists: adj, object, shop, place, food, drink, hobby, contact, sport, day, personverb,
+///   personphrase, thingverb, thingbase, prep, someone, activity, when, conn, opener.
 /// - `{table.column}` reads a WordTables row shared by the whole sentence; `{table.column!}` a foil row.
 /// - `^` marks the answer of a prompt: the prompt is the text before it, the answer the next word.
 ///   For gender and politics the answer is a labelled slot and the wrong answer is the same slot for
@@ -228,6 +229,16 @@ internal static class TemplateParser
             "contact" => new Slot(SlotKind.List, raw, WordLists.Contacts),
             "sport" => new Slot(SlotKind.List, raw, WordLists.Sports),
             "day" => new Slot(SlotKind.List, raw, WordLists.Days),
+            "personverb" => new Slot(SlotKind.List, raw, WordLists.PersonVerbs),
+            "personphrase" => new Slot(SlotKind.List, raw, WordLists.PersonPhrases),
+            "thingverb" => new Slot(SlotKind.List, raw, WordLists.ThingVerbs),
+            "thingbase" => new Slot(SlotKind.List, raw, WordLists.ThingVerbsBase),
+            "opener" => new Slot(SlotKind.List, raw, WordLists.Openers),
+            "prep" => new Slot(SlotKind.List, raw, WordLists.ContactPrepositions),
+            "someone" => new Slot(SlotKind.List, raw, WordLists.Others),
+            "activity" => new Slot(SlotKind.List, raw, WordLists.Activities),
+            "when" => new Slot(SlotKind.List, raw, WordLists.Times),
+            "conn" => new Slot(SlotKind.List, raw, WordLists.Connectives),
             _ => throw new InvalidOperationException($"template {id}: unknown slot {{{raw}}} in: {text}"),
         };
     }

@@ -176,6 +176,65 @@ public static class WordLists
 
     public static IReadOnlyList<string> Days { get; } = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"];
 
+    // Fillers of the compositional gender frames (GenderTemplates, "g.mix-*"): many different words
+    // right before a pronoun, so that no frame predicts which pronoun comes and an organism has to
+    // look back at the person. Like the fillers above, none is gendered, a name or an occupation.
+
+    /// Past-tense verbs that take a person as their object ("helped her").
+    public static IReadOnlyList<string> PersonVerbs { get; } =
+    [
+        "helped", "called", "visited", "met", "followed", "watched", "paid", "asked", "told", "warned",
+        "invited", "trusted", "praised", "greeted", "phoned", "joined", "heard", "taught", "remembered", "thanked",
+    ];
+
+    /// Past-tense verbs with a preposition, before a person ("waited for him").
+    public static IReadOnlyList<string> PersonPhrases { get; } =
+    [
+        "waited for", "looked at", "talked to", "sat with", "walked with", "laughed with", "worried about",
+        "smiled at", "cooked for", "sang to", "wrote to", "played with", "listened to", "argued with",
+        "waved at",
+    ];
+
+    /// Past-tense verbs that take a thing the person owns ("fixed his bike").
+    public static IReadOnlyList<string> ThingVerbs { get; } =
+    [
+        "found", "lost", "cleaned", "sold", "fixed", "washed", "painted", "checked", "moved", "dropped",
+        "carried", "packed", "opened", "used",
+    ];
+
+    /// The same verbs in the base form, after "wanted to" ("wanted to fix her bike").
+    public static IReadOnlyList<string> ThingVerbsBase { get; } =
+    [
+        "find", "lose", "clean", "sell", "fix", "wash", "paint", "check", "move", "drop",
+        "carry", "pack", "open", "use",
+    ];
+
+    /// Prepositions before a person's contact ("for her neighbour").
+    public static IReadOnlyList<string> ContactPrepositions { get; } = ["with", "for", "beside", "near", "behind", "next to"];
+
+    /// Other people, never gendered, who act on the person ("Everyone helped him").
+    public static IReadOnlyList<string> Others { get; } =
+        ["we", "they", "everyone", "nobody", "our friend", "the neighbour", "my cousin", "the coach"];
+
+    /// Past-tense things to do, with no object that could be the person.
+    public static IReadOnlyList<string> Activities { get; } =
+    [
+        "sang a song", "read a book", "went for a walk", "cooked lunch", "played chess", "watched a film",
+        "cleaned the house", "wrote a letter", "drank some tea", "ran home", "sat down", "waited outside",
+        "worked late", "took a nap", "painted a picture", "laughed", "stayed home", "baked a cake",
+    ];
+
+    /// When something happened.
+    public static IReadOnlyList<string> Times { get; } =
+        ["yesterday", "last week", "in the morning", "at night", "after lunch", "every day", "on the weekend", "before dinner"];
+
+    /// Words that join two clauses, before a subject pronoun ("..., and then she ...").
+    public static IReadOnlyList<string> Connectives { get; } =
+        ["and then", "so", "but", "because", "and later", "after that", "before", "when", "until", "while", "since", "and today"];
+
+    /// Words that open a clause before the main one ("When Sarah sat down, she ...").
+    public static IReadOnlyList<string> Openers { get; } = ["when", "after", "before", "because", "since", "while", "once", "as soon as"];
+
     public static IReadOnlyList<string> NumberWords { get; } =
         ["one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve"];
 }

