@@ -56,6 +56,30 @@ internal sealed class ConceptMoments
         Czz?.addmm_(dz.t(), dzAfter);
     }
 
+    /// A covariance from an unnormalised one (Cxx or Czz), as the library computes it: symmetrised,
+    /// then shrunk (optimal linear shrinkage of C / n) or divided by n - 1.
+    public Tensor Covariance(Tensor unnormalised, bool shrinkage, string method)
+    {
+        RequireRows(method);
+        using var scope = NewDisposeScope();
+        var symmetric = (unnormalised + unnormalised.t()) / 2;
+        var sigma = shrinkage ? Shrinkage.OptimalLinear(symmetric / (double)Rows, Rows) : symmetric / (Rows - 1.0);
+        return sigma.MoveToOuterDisposeScope();
+    }
+
+    /// The cross-covariance of x and the encoded concept [d, columns], divided by n - 1.
+    public Tensor CrossCovariance(string method)
+    {
+        RequireRows(method);
+        return Cxz / (Rows - 1.0);
+    }
+
+    /// Both estimates divide by n - 1; `method` names the eraser in the error.
+    public void RequireRows(string method)
+    {
+        if (Rows < 2) throw new HarnessException($"{method} needs at least 2 rows, has seen {Rows}");
+    }
+
     /// Feeds all the rows of `data` to `update` in chunks, to bound memory.
     public static void InChunks(EraserData data, Action<Tensor, Tensor> update)
     {

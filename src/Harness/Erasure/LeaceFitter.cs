@@ -67,31 +67,20 @@ public sealed class LeaceFitter
     public Tensor SigmaXx()
     {
         if (_moments.Cxx is null) throw new InvalidOperationException("the covariance of x is not tracked by the orth method");
-        RequireRows();
-        using var scope = NewDisposeScope();
-        var symmetric = (_moments.Cxx + _moments.Cxx.t()) / 2;
-        var sigma = Options.Shrinkage ? Shrinkage.OptimalLinear(symmetric / (double)Rows, Rows) : symmetric / (Rows - 1.0);
-        return sigma.MoveToOuterDisposeScope();
+        return _moments.Covariance(_moments.Cxx, Options.Shrinkage, MethodName);
     }
 
     /// The cross-covariance of x and the encoded concept [d, columns], divided by n - 1.
-    public Tensor SigmaXz()
-    {
-        RequireRows();
-        return _moments.Cxz / (Rows - 1.0);
-    }
+    public Tensor SigmaXz() => _moments.CrossCovariance(MethodName);
 
-    private void RequireRows()
-    {
-        if (Rows < 2) throw new HarnessException($"LEACE needs at least 2 rows, has seen {Rows}");
-    }
+    private const string MethodName = "LEACE";
 
     /// The eraser for the statistics so far (computed once per Update).
     public LeaceEraser Eraser => _eraser ??= ComputeEraser();
 
     private LeaceEraser ComputeEraser()
     {
-        RequireRows();
+        _moments.RequireRows(MethodName);
         using var scope = NewDisposeScope();
         long d = Dimension;
         var sigmaXz = SigmaXz();

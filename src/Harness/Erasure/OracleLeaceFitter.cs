@@ -47,26 +47,12 @@ public sealed class OracleLeaceFitter
     }
 
     /// The covariance of the encoded concept [columns, columns].
-    public Tensor SigmaZz()
-    {
-        RequireRows();
-        using var scope = NewDisposeScope();
-        var symmetric = (_moments.Czz! + _moments.Czz!.t()) / 2;
-        var sigma = Options.Shrinkage ? Shrinkage.OptimalLinear(symmetric / (double)Rows, Rows) : symmetric / (Rows - 1.0);
-        return sigma.MoveToOuterDisposeScope();
-    }
+    public Tensor SigmaZz() => _moments.Covariance(_moments.Czz!, Options.Shrinkage, MethodName);
 
     /// The cross-covariance of x and the encoded concept [d, columns].
-    public Tensor SigmaXz()
-    {
-        RequireRows();
-        return _moments.Cxz / (Rows - 1.0);
-    }
+    public Tensor SigmaXz() => _moments.CrossCovariance(MethodName);
 
-    private void RequireRows()
-    {
-        if (Rows < 2) throw new HarnessException($"oracle LEACE needs at least 2 rows, has seen {Rows}");
-    }
+    private const string MethodName = "oracle LEACE";
 
     public OracleLeaceEraser Eraser => _eraser ??= ComputeEraser();
 
