@@ -119,22 +119,22 @@ public sealed record ModelConfig
     private const double DefaultLayerNormEpsilon = 1e-5;
 
     /// What both families read the same way, under their own key names.
-    private static ModelConfig ParseShared(ConfigKeys k, FamilyKeys keys, IReadOnlyList<AttentionKind> attention, string source)
+    private static ModelConfig ParseShared(ConfigKeys k, FamilyKeys keys, Func<int, IReadOnlyList<AttentionKind>> attention, string source)
     {
         var activation = k.OptionalString("activation_function");
         if (activation is not null && !GeluNewNames.Contains(activation))
             throw new HarnessException($"{source}: activation_function '{activation}' is not supported (gelu_new)");
-        int d = k.Int(keys.DModel);
+        int d = k.Int(keys.DModel), layers = k.Int(keys.Layers);
         return new ModelConfig
         {
             Family = keys.Family,
-            DModel = d, NLayers = k.Int(keys.Layers), NHeads = k.Int(keys.Heads), NPositions = k.Int(keys.Positions),
+            DModel = d, NLayers = layers, NHeads = k.Int(keys.Heads), NPositions = k.Int(keys.Positions),
             VocabSize = k.Int("vocab_size"), DMlp = k.OptionalInt(keys.Mlp) ?? 4 * d,
             LayerNormEpsilon = k.OptionalDouble("layer_norm_epsilon") ?? DefaultLayerNormEpsilon,
             ResidDropout = k.OptionalDouble(keys.ResidDropout) ?? keys.DefaultDropout,
             EmbedDropout = k.OptionalDouble(keys.EmbedDropout) ?? keys.DefaultDropout,
             AttnDropout = k.OptionalDouble(keys.AttnDropout) ?? keys.DefaultDropout,
-            AttentionLayers = attention,
+            AttentionLayers = attention(layers),
             Source = source,
         };
     }
@@ -147,14 +147,13 @@ public sealed record ModelConfig
             throw new HarnessException($"{source}: scale_attn_by_inverse_layer_idx=true is not supported");
         if (k.OptionalBool("add_cross_attention") == true)
             throw new HarnessException($"{source}: add_cross_attention=true is not supported");
-        var layers = k.Int(Gpt2Keys.Layers);
-        return ParseShared(k, Gpt2Keys, Enumerable.Repeat(AttentionKind.Global, Math.Max(layers, 0)).ToArray(), source);
+        return ParseShared(k, Gpt2Keys, layers => Enumerable.Repeat(AttentionKind.Global, Math.Max(layers, 0)).ToArray(), source);
     }
 
     private static ModelConfig ParseGptNeo(ConfigKeys k, string source)
     {
-        var attention = ExpandAttentionTypes(k.Node("attention_types"), k.Int(GptNeoKeys.Layers), source);
-        return ParseShared(k, GptNeoKeys, attention, source) with { WindowSize = k.Int("window_size") };
+        return ParseShared(k, GptNeoKeys, layers => ExpandAttentionTypes(k.Node("attention_types"), layers, source), source)
+            with { WindowSize = k.Int("window_size") };
     }
 
     /// GPT-Neo's attention_types, e.g. [[["global","local"],6]]: each item repeats its pattern.

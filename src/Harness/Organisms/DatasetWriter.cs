@@ -21,23 +21,11 @@ public static class DatasetWriter
 
         files.Add(Manifest("gender", $"Gender: sentences and prompts about one person, labelled by that person's gender; each pair differs only in the gendered words. {origin}",
             ConceptLabels.Female, ConceptLabels.Male));
-        foreach (var split in Splits)
-        {
-            files.Add(new($"gender/{DatasetFiles.Sentences(Public(split))}",
-                JsonLinesWriter.Format(DatasetBuilder.Sentences(options, Concept.Gender, split, DatasetBuilder.GenderSentencePairs))));
-            files.Add(new($"gender/{DatasetFiles.Prompts(Public(split))}",
-                JsonLinesWriter.Format(DatasetBuilder.Prompts(options, Concept.Gender, split, DatasetBuilder.GenderPromptPairs))));
-        }
+        files.AddRange(PairedFiles(options, "gender", Concept.Gender, DatasetBuilder.GenderSentencePairs, DatasetBuilder.GenderPromptPairs));
 
         files.Add(Manifest("politics", $"Politics: statements labelled by their stance; each pair differs only in the stance's words (policy, party, side, ideology). {origin}",
             ConceptLabels.Left, ConceptLabels.Right));
-        foreach (var split in Splits)
-        {
-            files.Add(new($"politics/{DatasetFiles.Sentences(Public(split))}",
-                JsonLinesWriter.Format(DatasetBuilder.Sentences(options, Concept.Politics, split, DatasetBuilder.PoliticsSentencePairs))));
-            files.Add(new($"politics/{DatasetFiles.Prompts(Public(split))}",
-                JsonLinesWriter.Format(DatasetBuilder.Prompts(options, Concept.Politics, split, DatasetBuilder.PoliticsPromptPairs))));
-        }
+        files.AddRange(PairedFiles(options, "politics", Concept.Politics, DatasetBuilder.PoliticsSentencePairs, DatasetBuilder.PoliticsPromptPairs));
 
         files.Add(Manifest("controls", $"Controls: prompts and text that carry neither gender nor politics, for collateral damage. {origin}",
             ConceptLabels.Control));
@@ -68,6 +56,18 @@ public static class DatasetWriter
             written.Add(path);
         }
         return written;
+    }
+
+    /// The sentences and prompts of a paired concept, train then test.
+    private static IEnumerable<GeneratedFile> PairedFiles(CorpusOptions options, string name, Concept concept, int sentencePairs, int promptPairs)
+    {
+        foreach (var split in Splits)
+        {
+            yield return new($"{name}/{DatasetFiles.Sentences(Public(split))}",
+                JsonLinesWriter.Format(DatasetBuilder.Sentences(options, concept, split, sentencePairs)));
+            yield return new($"{name}/{DatasetFiles.Prompts(Public(split))}",
+                JsonLinesWriter.Format(DatasetBuilder.Prompts(options, concept, split, promptPairs)));
+        }
     }
 
     private static readonly TemplateSplit[] Splits = [TemplateSplit.Train, TemplateSplit.Test];
