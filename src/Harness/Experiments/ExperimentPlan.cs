@@ -26,9 +26,16 @@ public sealed class ExperimentPlan
     /// The running text of each evaluated dataset that has one, when a text metric is asked for.
     public required IReadOnlyList<TextSet> Texts { get; init; }
 
-    /// Prepares a spec. `modelOverride` (--model) replaces the spec's models.
-    public static ExperimentPlan Prepare(ExperimentSpec spec, string? modelOverride = null, ResolverOptions? resolver = null)
+    /// The device and dtype every model of the run is loaded with (`--device`, `--dtype`). Fitting
+    /// and metrics stay in float64 whatever the model's dtype.
+    public LoadOptions Load { get; init; } = LoadOptions.Default;
+
+    /// Prepares a spec. `modelOverride` (--model) replaces the spec's models; `load` (--device,
+    /// --dtype) is checked here, so that CUDA asked for where there is none fails before any work.
+    public static ExperimentPlan Prepare(ExperimentSpec spec, string? modelOverride = null, ResolverOptions? resolver = null, LoadOptions? load = null)
     {
+        load ??= LoadOptions.Default;
+        LoadOptions.ResolveDevice(load.Device);
         var datasets = new Dictionary<string, ConceptDataset>(StringComparer.Ordinal);
         ConceptDataset Dataset(string name, string role)
         {
@@ -96,6 +103,7 @@ public sealed class ExperimentPlan
             TrainingPrompts = trainingPrompts,
             Evaluations = evaluations,
             Texts = texts,
+            Load = load,
         };
     }
 }

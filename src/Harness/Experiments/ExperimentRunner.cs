@@ -24,9 +24,9 @@ public sealed class ExperimentRunner(ExperimentPlan plan, TextWriter progress)
     private readonly List<ResultRow> _rows = new();
     private readonly Stopwatch _clock = new();
 
-    /// Loads a model (ModelLoading's checkpoint loader), frozen. Tests may substitute it.
+    /// Loads a model with the plan's device and dtype, frozen. Tests may substitute it.
     public Func<PlannedModel, LanguageModel> LoadModel { get; init; } =
-        m => HfCheckpoint.Load(m.Resolved.Directory, LoadOptions.Default).Freeze();
+        m => HfCheckpoint.Load(m.Resolved.Directory, plan.Load).Freeze();
 
     public IReadOnlyList<ResultRow> Run()
     {
