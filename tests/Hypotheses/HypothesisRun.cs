@@ -10,16 +10,25 @@ namespace Hypotheses;
 public sealed record HypothesisSnapshot(string Verdict, SortedDictionary<string, double> Metrics);
 
 /// Runs a hypothesis's experiment spec (experiments/<spec>.json) through the same planner and runner
-/// as `harness run`, on the model of this test run (HARNESS_MODEL; the spec's organisms by default).
+/// as `harness run`, on the model of this test run (HARNESS_MODEL; the spec's organisms by default)
+/// with this run's device, dtype and threads (HypothesisRunOptions). The unrounded rows are written to
+/// `runs/hypotheses/<model>/<Hypothesis>/results.json` (as `harness run` writes them), so that a
+/// snapshot difference can be looked at in full precision and two settings can be compared.
 public static class HypothesisRun
 {
     public static (HypothesisSnapshot Snapshot, Verdict Verdict, IReadOnlyList<ResultRow> Rows) Run(string specName)
     {
         var root = SnapshotSettings.Current.Root;
+        var options = HypothesisRunOptions.Current;
         var spec = ExperimentSpec.Load(Path.Combine(root, "experiments", specName + ".json"));
-        var plan = ExperimentPlan.Prepare(spec, HypothesisModel.Current.Argument);
+        var plan = ExperimentPlan.Prepare(spec, HypothesisModel.Current.Argument, load: options.Load);
+        TorchSharp.torch.set_num_threads(options.Threads);
+        TestContext.Progress.WriteLine($"{spec.Name} on {HypothesisModel.Current}: {options}");
         var rows = new ExperimentRunner(plan, TestContext.Progress).Run();
         var verdict = Report.Verdict(spec, rows) ?? throw new InvalidOperationException($"{specName}.json names no hypothesis");
+        var results = Path.Combine(root, "runs", "hypotheses", SnapshotSettings.Current.Model.SnapshotFolder, spec.Hypothesis!);
+        Directory.CreateDirectory(results);
+        ResultsFile.Write(Path.Combine(results, ResultsFile.FileName), rows);
         var metrics = new SortedDictionary<string, double>(StringComparer.Ordinal);
         foreach (var r in rows)
             metrics[$"{r.Model} | {r.Site} | {r.Method} | {r.Edit} | {r.Dataset} | {r.Split} | {r.Metric}"] = r.Value;
