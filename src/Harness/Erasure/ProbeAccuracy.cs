@@ -21,6 +21,8 @@ public static class ProbeAccuracy
     {
         options ??= new LogisticRegressionOptions();
         options.Validate();
+        if (xTrain.dim() == 2 && xTrain.shape[1] == 0 && xTest.dim() == 2 && xTest.shape[1] == 0)
+            return WithoutFeatures(yTrain, yTest);
         var (train, classes) = LinearInputs.CheckFitInputs(xTrain, yTrain, nameof(xTrain), nameof(yTrain));
         LinearInputs.CheckMatrix(xTest, nameof(xTest));
         if (xTest.shape[1] != xTrain.shape[1])
@@ -30,6 +32,20 @@ public static class ProbeAccuracy
         using var probe = LogisticRegression.FitChecked(xTrain, train, classes, options);
         double logLoss = test.All(v => Array.BinarySearch(classes, v) >= 0) ? probe.LogLoss(xTest, yTest) : double.NaN;
         return new Result(probe.Accuracy(xTrain, yTrain), probe.Accuracy(xTest, yTest),
+            LinearInputs.MajorityBaseline(train, test), logLoss);
+    }
+
+    /// A probe that sees no features (the component of the activations in a subspace that a method
+    /// found empty, e.g. INLP stopping at once) can only learn its intercept: the training classes'
+    /// frequencies. It predicts the majority training label everywhere.
+    private static Result WithoutFeatures(Tensor yTrain, Tensor yTest)
+    {
+        var train = LinearInputs.CheckLabels(yTrain, nameof(yTrain));
+        var test = LinearInputs.CheckLabels(yTest, nameof(yTest));
+        if (train.Length == 0) throw new HarnessException("yTrain: no labels");
+        var prior = train.GroupBy(v => v).ToDictionary(g => g.Key, g => g.Count() / (double)train.Length);
+        double logLoss = test.All(prior.ContainsKey) ? -test.Average(v => Math.Log(prior[v])) : double.NaN;
+        return new Result(LinearInputs.MajorityBaseline(train, train), LinearInputs.MajorityBaseline(train, test),
             LinearInputs.MajorityBaseline(train, test), logLoss);
     }
 

@@ -37,6 +37,20 @@ public class ScaleEditTests
     }
 
     [Test]
+    public void EditsAlongAnEmptySubspaceAreTheIdentity()
+    {
+        // A method that found no direction (INLP already at chance) gives k = 0: nothing to move.
+        using var scope = NewDisposeScope();
+        var empty = zeros(0, D, dtype: ScalarType.Float64);
+        var v = Randn([4, 5, D], 3);
+        foreach (var strength in new[] { 0.0, -1.0, 2.0 })
+        {
+            using var edit = new ScaleEdit(empty, Randn([D], 2), strength);
+            MaxAbsDiff(edit.Apply(v), v).Should().Be(0);
+        }
+    }
+
+    [Test]
     public void ReflectTwiceIsTheIdentity()
     {
         using var scope = NewDisposeScope();

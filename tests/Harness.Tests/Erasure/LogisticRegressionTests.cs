@@ -155,4 +155,19 @@ public class LogisticRegressionTests
         var act = () => ProbeAccuracy.TrainTest(randn(4, 3), z, randn(4, 2), z);
         act.Should().Throw<HarnessException>().WithMessage("xTest: has dimension 2 but xTrain has dimension 3");
     }
+
+    [Test]
+    public void AProbeWithoutFeaturesPredictsTheMajorityTrainingClass()
+    {
+        // What a subspace with no directions leaves (INLP that stops at once, kept alone): the
+        // probe has only its intercept.
+        using var scope = NewDisposeScope();
+        var yTrain = tensor(new long[] { 0, 1, 1, 1 });
+        var yTest = tensor(new long[] { 0, 0, 1, 0, 1 });
+        var r = ProbeAccuracy.TrainTest(zeros(4, 0), yTrain, zeros(5, 0), yTest);
+        r.TrainAccuracy.Should().Be(0.75);
+        r.TestAccuracy.Should().Be(0.4);
+        r.Majority.Should().Be(0.4);
+        r.TestLogLoss.Should().BeApproximately(-(3 * Math.Log(0.25) + 2 * Math.Log(0.75)) / 5, 1e-12);
+    }
 }

@@ -83,7 +83,8 @@ public static class MetricSnapshot
     public static SnapshotOutcome Check(string hypothesis, object result, SnapshotSettings settings)
     {
         ValidateName(hypothesis);
-        var text = Render(hypothesis, result, settings);
+        var actual = Document(hypothesis, result, settings);
+        var text = SnapshotJson.Render(SnapshotDiff.Display(actual, settings.Rounding, settings.Tolerances));
         var name = new SnapshotFullName(hypothesis + ".json", settings.ModelFolder);
         var files = new SnapshotFiles();
         var path = SnapshotFiles.SnapshotPath(name);
@@ -94,8 +95,13 @@ public static class MetricSnapshot
         if (settings.Update && !settings.Ci)
         {
             files.Cleanup(name);
-            if (exists && files.TryReadSnapshot(name, out var old) && old.ReplaceLineEndings("\n") == text)
-                return new(SnapshotStatus.Matched, path, null, $"{shown}: unchanged");
+            if (exists && files.TryReadSnapshot(name, out var old))
+            {
+                var stored = JToken.Parse(old);
+                if (SnapshotDiff.Compare(stored, actual, settings.Rounding, settings.Tolerances).Count == 0)
+                    return new(SnapshotStatus.Matched, path, null, $"{shown}: unchanged (every value within tolerance)");
+                text = SnapshotJson.Render(SnapshotDiff.Merge(stored, actual, settings.Rounding, settings.Tolerances));
+            }
             files.SaveNewSnapshot(name, text);
             return new(exists ? SnapshotStatus.Updated : SnapshotStatus.Created, path, null,
                 $"SNAPSHOT_UPDATE: {(exists ? "updated" : "created")} {shown}; review the diff and commit it with the reason in the message.");
@@ -116,7 +122,7 @@ public static class MetricSnapshot
         {
             // Cleans this hypothesis's stale mismatch, compares, creates a missing snapshot, and on a
             // difference writes the new one into __mismatch__ before rethrowing.
-            new SnapshotAssert(Serializer, files, files, new JsonSnapshotComparer(new SnapshotDiff(), Serializer),
+            new SnapshotAssert(Serializer, files, files, new JsonSnapshotComparer(new SnapshotDiff(actual, settings.Rounding, settings.Tolerances), Serializer),
                     new JsonSnapshotFormatter(Serializer))
                 .AssertSnapshot(text, name, new MatchOptions());
         }
@@ -135,18 +141,20 @@ public static class MetricSnapshot
                 $"Created snapshot {shown} for hypothesis {hypothesis} on model {settings.Model.Name}; review it and commit it.");
     }
 
-    /// The exact text the snapshot file of `result` holds.
+    /// The exact text a new snapshot file of `result` holds: its values rounded for display.
     public static string Render(string hypothesis, object result, SnapshotSettings settings)
     {
         ValidateName(hypothesis);
-        var document = new JObject
-        {
-            ["hypothesis"] = hypothesis,
-            ["model"] = settings.Model.SnapshotFolder,
-            ["result"] = SnapshotJson.ToToken(result, settings.Rounding),
-        };
-        return SnapshotJson.Render(document);
+        return SnapshotJson.Render(SnapshotDiff.Display(Document(hypothesis, result, settings), settings.Rounding, settings.Tolerances));
     }
+
+    /// The snapshot document with the result's unrounded values, as the comparison sees it.
+    private static JObject Document(string hypothesis, object result, SnapshotSettings settings) => new()
+    {
+        ["hypothesis"] = hypothesis,
+        ["model"] = settings.Model.SnapshotFolder,
+        ["result"] = SnapshotJson.ToToken(result, null),
+    };
 
     /// The [Property("Hypothesis", ...)] of the running test (or of its fixture).
     public static string CurrentHypothesis()

@@ -26,8 +26,9 @@ public static class SnapshotJson
 {
     private const int MaxDepth = 32;
 
-    /// The tree of `value`, numbers rounded by `rounding`.
-    public static JToken ToToken(object? value, SnapshotRounding rounding) => Convert(value, rounding, "result", 0);
+    /// The tree of `value`, numbers rounded by `rounding` (null: unrounded, as the comparison with a
+    /// snapshot sees them).
+    public static JToken ToToken(object? value, SnapshotRounding? rounding) => Convert(value, rounding, "result", 0);
 
     /// The text written to a snapshot file: indented JSON, '\n' line ends, one value per line, a
     /// final newline.
@@ -39,7 +40,7 @@ public static class SnapshotJson
         return text.ToString().ReplaceLineEndings("\n") + "\n";
     }
 
-    private static JToken Convert(object? value, SnapshotRounding rounding, string path, int depth)
+    private static JToken Convert(object? value, SnapshotRounding? rounding, string path, int depth)
     {
         if (depth > MaxDepth)
             throw new ArgumentException($"snapshot: {path} is nested more than {MaxDepth} deep (a cycle?)");
@@ -99,12 +100,12 @@ public static class SnapshotJson
         return result;
     }
 
-    private static JToken Number(double value, SnapshotRounding rounding) =>
+    private static JToken Number(double value, SnapshotRounding? rounding) =>
         double.IsFinite(value)
-            ? new JValue(rounding.Round(value))
+            ? new JValue(rounding?.Round(value) ?? (value == 0 ? 0.0 : value))
             : new JValue(value.ToString(CultureInfo.InvariantCulture)); // "NaN", "Infinity", "-Infinity"
 
-    private static JToken RoundToken(JToken token, SnapshotRounding rounding)
+    private static JToken RoundToken(JToken token, SnapshotRounding? rounding)
     {
         if (token is JValue { Type: JTokenType.Float } v) return Number(System.Convert.ToDouble(v.Value, CultureInfo.InvariantCulture), rounding);
         if (token is not JContainer container) return token;

@@ -63,5 +63,17 @@ public sealed record SnapshotRounding
         return rounded == 0 ? 0.0 : rounded; // no "-0.0" in a snapshot
     }
 
+    /// How far the unrounded value behind a stored (rounded) value may lie from it: half the rounding
+    /// step at the stored value's magnitude. Rounding never lowers a magnitude (0.9996 -> 1.0), so the
+    /// step read off the stored value is at least the one that produced it.
+    public double HalfStep(double stored)
+    {
+        if (!double.IsFinite(stored)) return 0;
+        var decimals = stored == 0
+            ? MaxDecimals
+            : Math.Min(SignificantDigits - 1 - (int)Math.Floor(Math.Log10(Math.Abs(stored))), MaxDecimals);
+        return 0.5 * Math.Pow(10, -decimals);
+    }
+
     public override string ToString() => $"{SignificantDigits} significant digits, at most {MaxDecimals} decimals";
 }

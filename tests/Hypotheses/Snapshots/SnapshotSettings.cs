@@ -27,6 +27,9 @@ public sealed record SnapshotSettings
 
     public SnapshotRounding Rounding { get; init; } = SnapshotRounding.Default;
 
+    /// How far a number may move and still match (SnapshotTolerances.Default: the harness's table).
+    public SnapshotTolerances Tolerances { get; init; } = SnapshotTolerances.Default;
+
     /// `<Root>/snapshots`.
     public string SnapshotsRoot => Path.Combine(Root, SnapshotsFolderName);
 
