@@ -35,7 +35,7 @@ public sealed class ActivationsVerb : IVerb
         var prompts = texts.Select((t, i) =>
         {
             var ids = tokenizer.Encode(t);
-            return ids.Length > 0 ? ids : throw new HarnessException($"activations: prompt {i + 1} has no tokens");
+            return ids.Length > 0 ? ids : throw new UsageException($"activations: prompt {i + 1} has no tokens");
         }).ToList();
 
         var model = modelArgs.Open(Name, stderr);
@@ -45,6 +45,7 @@ public sealed class ActivationsVerb : IVerb
         var parts = new List<Tensor>();
         for (int start = 0; start < prompts.Count; start += batchSize)
         {
+            Interruption.ThrowIfRequested();
             var chunk = prompts.Skip(start).Take(batchSize).ToList();
             using (var scope = NewDisposeScope())
             using (var capture = model.Hooks.Capture(site))

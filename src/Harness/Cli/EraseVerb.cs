@@ -40,20 +40,21 @@ public sealed class EraseVerb : IVerb
         if (eraser is IOracleEraser oracle)
         {
             if (zPath is null)
-                throw new HarnessException($"erase: eraser {eraserPath} is {eraser.Method}, which needs --z (the concept of each row: {oracle.Concept})");
+                throw new UsageException($"erase: eraser {eraserPath} is {eraser.Method}, which needs --z (the concept of each row: {oracle.Concept})");
             z = Npy.Read(zPath);
             using var encoded = oracle.Concept.Encode(z, zPath);
             if (encoded.shape[0] != x.shape[0])
                 throw new HarnessException($"{zPath} has {encoded.shape[0]} rows but {xPath} has {x.shape[0]}; they must match row for row");
         }
         else if (zPath is not null)
-            throw new HarnessException($"erase: --z is only for oracle erasers; {eraserPath} holds a {eraser.Method} eraser, which does not use it");
+            throw new UsageException($"erase: --z is only for oracle erasers; {eraserPath} holds a {eraser.Method} eraser, which does not use it");
 
         var y = empty_like(x);
         double squaredEdit = 0;
         const long chunk = 8192;
         for (long start = 0; start < x.shape[0]; start += chunk)
         {
+            Interruption.ThrowIfRequested();
             using var scope = NewDisposeScope();
             long length = Math.Min(chunk, x.shape[0] - start);
             var rows = x.narrow(0, start, length);

@@ -43,7 +43,7 @@ public sealed class FitVerb : IVerb
         var outPath = args.Required("out");
         args.RejectUnknown();
         if (method.NeedsConcept && zPath is null)
-            throw new HarnessException($"fit: --method {method.Name} needs --z (the concept: class labels or values, row for row with --x)");
+            throw new UsageException($"fit: --method {method.Name} needs --z (the concept: class labels or values, row for row with --x)");
 
         stdout.WriteLine($"method: {method.Name}");
         stdout.WriteLine($"options: {(options.Values.Count == 0 ? "(none)" : options.ToString())}");
@@ -78,7 +78,7 @@ public sealed class FitVerb : IVerb
                     var text = args.Optional(flag);
                     if (text is null) break;
                     values[option.Name] = option.Normalise(text)
-                        ?? throw new HarnessException($"fit: {option.Flag} must be {option.Expected}, got '{text}'");
+                        ?? throw new UsageException($"fit: {option.Flag} must be {option.Expected}, got '{text}'");
                     break;
             }
         }
@@ -86,7 +86,7 @@ public sealed class FitVerb : IVerb
         foreach (var flag in EraserMethods.All.SelectMany(m => m.Options).Select(o => o.Flag).Distinct().Where(f => !own.Contains(f)))
         {
             if (args.Has(flag[2..]))
-                throw new HarnessException($"fit: {flag} is not an option of --method {method.Name} (its options: {(own.Count == 0 ? "none" : string.Join(", ", method.Options.Select(o => o.Usage)))})");
+                throw new UsageException($"fit: {flag} is not an option of --method {method.Name} (its options: {(own.Count == 0 ? "none" : string.Join(", ", method.Options.Select(o => o.Usage)))})");
         }
         return EraserOptions.From(method, values, "fit");
     }

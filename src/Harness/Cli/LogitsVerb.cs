@@ -29,9 +29,9 @@ public sealed class LogitsVerb : IVerb
         int top = args.Int("top", 10, min: 1);
         args.RejectUnknown();
         if ((text is null) == (idsText is null))
-            throw new HarnessException("logits: give exactly one of --text or --ids");
+            throw new UsageException("logits: give exactly one of --text or --ids");
         var ids = text is not null ? Gpt2Tokenizer.Instance.Encode(text) : ParseIds(idsText!);
-        if (ids.Length == 0) throw new HarnessException("logits: the input has no tokens");
+        if (ids.Length == 0) throw new UsageException("logits: the input has no tokens");
         if (npy is not null) OutputFile.CheckWritable(npy);
 
         var model = modelArgs.Open(Name, stderr);
@@ -68,7 +68,7 @@ public sealed class LogitsVerb : IVerb
         var ids = new int[parts.Length];
         for (int i = 0; i < parts.Length; i++)
             if (!int.TryParse(parts[i], NumberStyles.Integer, CultureInfo.InvariantCulture, out ids[i]) || ids[i] < 0)
-                throw new HarnessException($"logits: --ids must be comma-separated non-negative token ids, got '{parts[i]}'");
+                throw new UsageException($"logits: --ids must be comma-separated non-negative token ids, got '{parts[i]}'");
         return ids;
     }
 

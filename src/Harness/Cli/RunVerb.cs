@@ -34,7 +34,7 @@ public sealed class RunVerb : IVerb
     public int Run(Arguments args, TextWriter stdout, TextWriter stderr)
     {
         var specPath = args.Positional(0)
-            ?? throw new HarnessException("run: give the experiment spec, e.g. `harness run experiments/quickstart.json`");
+            ?? throw new UsageException("run: give the experiment spec, e.g. `harness run experiments/quickstart.json`");
         var model = args.Optional("model");
         var outArg = args.Optional("out");
         bool force = args.Flag("force");
@@ -51,7 +51,10 @@ public sealed class RunVerb : IVerb
         set_num_threads(threads);
         stderr.WriteLine($"run: {spec.Name}: {plan.Models.Count} model(s), {plan.Models.Max(m => m.Sites.Count)} site(s), {spec.Methods.Count} method(s), {spec.Edits.Count} edit(s), {plan.Evaluations.Count} prompt set(s), {get_num_threads()} thread(s)");
         var rows = new ExperimentRunner(plan, stderr).Run();
+        Interruption.ThrowIfRequested();
 
+        // The report goes last: a folder with a report.md holds a whole run. An interruption from
+        // here on removes the files this run created (CommandLine, IO.CreatedPaths).
         RunFolder.Prepare(folder, force);
         ResultsFile.Write(Path.Combine(folder, ResultsFile.FileName), rows);
         var specBytes = File.ReadAllBytes(specPath);

@@ -32,16 +32,17 @@ public static class RunFolder
         if (File.Exists(folder)) throw new HarnessException($"--out {folder}: is a file, not a folder");
         var existing = Existing(folder);
         if (existing.Count > 0 && !force)
-            throw new HarnessException($"--out {folder}: already holds another run's files ({string.Join(", ", existing)}); pass --force to replace them or choose another folder");
+            throw new UsageException($"--out {folder}: already holds another run's files ({string.Join(", ", existing)}); pass --force to replace them or choose another folder");
     }
 
-    /// Creates the folder and, with force, removes the previous run's files (only those).
+    /// Creates the folder (recorded in IO.CreatedPaths, so an interrupted run removes it again) and,
+    /// with force, removes the previous run's files (only those).
     public static void Prepare(string folder, bool force)
     {
         Check(folder, force);
         try
         {
-            Directory.CreateDirectory(folder);
+            IO.CreatedPaths.CreateFolder(folder);
             foreach (var f in Existing(folder)) File.Delete(Path.Combine(folder, f));
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)

@@ -18,10 +18,16 @@ public class RunBadInputTests
         _tiny.Spec("{\"name\": \"bad\", \"models\": [\"{model}\"], " + sites + ", \"concept\": " + concept +
                    ", \"methods\": [\"mean-diff\"], \"edits\": [\"project\"], \"evaluate\": " + evaluate + "}", $"bad-{Guid.NewGuid():N}.json");
 
-    private static string Refused(params string[] args)
+    /// A usage error (exit 2): the spec or the command line is wrong.
+    private static string Refused(params string[] args) => Refused(Harness.Cli.CommandLine.ExitUsage, args);
+
+    /// A runtime failure (exit 1): a file is missing or its content is wrong.
+    private static string Fails(params string[] args) => Refused(Harness.Cli.CommandLine.ExitFailure, args);
+
+    private static string Refused(int expectedCode, string[] args)
     {
         var (code, output, err) = Cli.Cli.Run(args);
-        code.Should().Be(2, output + err);
+        code.Should().Be(expectedCode, output + err);
         var lines = err.Trim().Split('\n');
         lines.Should().ContainSingle();
         lines[0].Should().StartWith("error: ");
@@ -49,7 +55,7 @@ public class RunBadInputTests
     {
         var folder = _tiny.WriteDataset("empty");
         File.WriteAllText(Path.Combine(folder, "prompts.test.jsonl"), "\n");
-        Refused("run", Spec(evaluate: $"[\"{TinyExperiment.Json(folder)}\"]"), "--out", _tiny.Temp.File("o4"))
+        Fails("run", Spec(evaluate: $"[\"{TinyExperiment.Json(folder)}\"]"), "--out", _tiny.Temp.File("o4"))
             .Should().Contain("prompts.test.jsonl: empty file (no records)");
     }
 
@@ -61,7 +67,7 @@ public class RunBadInputTests
             """{"prompt": "Mary said that", "correct": " she", "wrong": " he", "label": "female", "pair": 0}""",
             """{"prompt": "John said that", "correct": " hedgehogs", "wrong": " she", "label": "male", "pair": 0}""",
         ]);
-        Refused("run", Spec(evaluate: $"[\"{TinyExperiment.Json(folder)}\"]"), "--out", _tiny.Temp.File("o5"))
+        Fails("run", Spec(evaluate: $"[\"{TinyExperiment.Json(folder)}\"]"), "--out", _tiny.Temp.File("o5"))
             .Should().Contain("prompts.test.jsonl: prompt 2: answer ' hedgehogs' is").And.Contain("it must be exactly one");
     }
 
@@ -77,7 +83,7 @@ public class RunBadInputTests
 
     [Test]
     public void MissingSpecFile() =>
-        Refused("run", _tiny.Temp.File("nope.json")).Should().Contain("nope.json: no such spec file");
+        Fails("run", _tiny.Temp.File("nope.json")).Should().Contain("nope.json: no such spec file");
 
     [Test]
     public void NoSpecGiven() =>
@@ -98,4 +104,5 @@ public class RunBadInputTests
             .Should().Be($"error: --out {folder}: already holds another run's files (results.json, plot-bias-x.png); pass --force to replace them or choose another folder");
         File.ReadAllText(Path.Combine(folder, ResultsFile.FileName)).Should().Be("[]");
     }
+
 }

@@ -134,7 +134,7 @@ public class RunEndToEndTests
         File.WriteAllText(Path.Combine(folder, "plot-old.png"), "stale");
         File.WriteAllText(Path.Combine(folder, ResultsFile.FileName), "[]");
 
-        Cli.Cli.Run("run", spec, "--out", folder).Code.Should().Be(2);
+        Cli.Cli.Run("run", spec, "--out", folder).Code.Should().Be(Harness.Cli.CommandLine.ExitUsage);
         var (code, _, err) = Cli.Cli.Run("run", spec, "--out", folder, "--force");
         code.Should().Be(0, err);
         File.ReadAllText(Path.Combine(folder, "notes.txt")).Should().Be("mine");
