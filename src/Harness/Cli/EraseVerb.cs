@@ -12,12 +12,13 @@ public sealed class EraseVerb : IVerb
     public string Summary => "apply a fitted eraser to the rows of X.npy";
 
     public string Help => """
-        usage: harness erase --eraser eraser.safetensors --x X.npy [--z z.npy] --out Y.npy
+        usage: harness erase --eraser eraser.safetensors --x X.npy [--z z.npy] --out Y.npy [--force]
 
           --eraser <file>  an eraser written by `harness fit`
           --x <file>       activations: float32 or float64 .npy [rows, dimension], the eraser's dimension
           --z <file>       the concept of each row: only (and always) for oracle erasers (oracle-leace)
           --out <file>     the erased rows, .npy of the same shape and dtype as X
+          --force          replace the --out file if it exists (never --x, --z or --eraser)
         """;
 
     public int Run(Arguments args, TextWriter stdout, TextWriter stderr)
@@ -26,7 +27,9 @@ public sealed class EraseVerb : IVerb
         var xPath = args.Required("x");
         var zPath = args.Optional("z");
         var outPath = args.Required("out");
+        bool force = args.Flag("force");
         args.RejectUnknown();
+        OutputFile.Check("--out", outPath, force, FitVerb.Inputs(xPath, zPath, eraserPath));
 
         var eraser = EraserFile.Load(eraserPath);
         var x = Npy.Read(xPath);

@@ -28,6 +28,7 @@ public sealed class RunVerb : IVerb
           --out DIR     output folder [runs/<spec name>-<model>-<yyyyMMdd-HHmmss>]
           --force       replace the files of an earlier run in DIR (results.json, report.md, spec.json,
                         plot-*.png); nothing else in DIR is touched. Without it such a folder is refused.
+                        Never replaces the spec itself.
           --threads N   LibTorch intra-op threads [1, for reproducible numbers]
         """;
 
@@ -47,6 +48,7 @@ public sealed class RunVerb : IVerb
         var folder = outArg ?? RunFolder.Default(spec.Name, names, DateTime.Now);
         RunFolder.Check(folder, force);
         var plan = ExperimentPlan.Prepare(spec, model, ResolverOptions.FromEnvironment(stderr));
+        OutputFile.CheckFolder("--out", folder, force, RunFolder.OwnFiles, Inputs(specPath, plan));
 
         set_num_threads(threads);
         stderr.WriteLine($"run: {spec.Name}: {plan.Models.Count} model(s), {plan.Models.Max(m => m.Sites.Count)} site(s), {spec.Methods.Count} method(s), {spec.Edits.Count} edit(s), {plan.Evaluations.Count} prompt set(s), {get_num_threads()} thread(s)");
@@ -68,5 +70,19 @@ public sealed class RunVerb : IVerb
         if (verdict is not null) stdout.WriteLine($"verdict ({spec.Hypothesis}): {verdict}");
         stdout.WriteLine($"wrote {Path.Combine(folder, ResultsFile.FileName)}, {RunFolder.ReportFile} and {plots.Count} plot(s) in {clock.Elapsed.TotalSeconds:F1} s");
         return 0;
+    }
+
+    /// What the run reads: the spec, every file of its datasets, each model's files.
+    private static IEnumerable<InputFile> Inputs(string specPath, ExperimentPlan plan)
+    {
+        yield return new InputFile("SPEC.json", specPath);
+        var datasetFiles = plan.Concepts.Values.SelectMany(c => new[] { c.Train.File, c.Test?.File })
+            .Concat(plan.Evaluations.Select(e => (string?)e.File))
+            .Concat(plan.Texts.Select(t => (string?)t.File))
+            .Concat(plan.TrainingPrompts.Values.Select(p => (string?)p.File))
+            .OfType<string>().Distinct();
+        foreach (var file in datasetFiles) yield return new InputFile("dataset", file);
+        foreach (var m in plan.Models)
+            foreach (var input in ModelArguments.Inputs(m.Resolved)) yield return input;
     }
 }

@@ -87,7 +87,8 @@ public class FitEraseVerbTests
         })
         {
             var eraserPath = _folder.File($"{method}.safetensors");
-            var args = new[] { "fit", "--method", method, "--x", _x, "--z", _z, "--out", eraserPath }.Concat(extra).ToArray();
+            // leace is fitted twice, with different options, into the same file: --force replaces it.
+            var args = new[] { "fit", "--method", method, "--x", _x, "--z", _z, "--out", eraserPath, "--force" }.Concat(extra).ToArray();
             var fit = CommandLineRunner.Run(args);
             fit.Err.Should().BeEmpty(method);
             fit.Code.Should().Be(0);
@@ -96,7 +97,7 @@ public class FitEraseVerbTests
                 eraser.Options[flag[5..].Replace('-', '_')].Should().Be("false");
 
             var y = _folder.File($"{method}.npy");
-            var eraseArgs = new List<string> { "erase", "--eraser", eraserPath, "--x", _x, "--out", y };
+            var eraseArgs = new List<string> { "erase", "--eraser", eraserPath, "--x", _x, "--out", y, "--force" };
             if (method == "oracle-leace") eraseArgs.AddRange(new[] { "--z", _z });
             var erase = CommandLineRunner.Run(eraseArgs.ToArray());
             erase.Err.Should().BeEmpty(method);

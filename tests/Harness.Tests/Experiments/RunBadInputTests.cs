@@ -104,5 +104,26 @@ public class RunBadInputTests
             .Should().Be($"error: --out {folder}: already holds another run's files (results.json, plot-bias-x.png); pass --force to replace them or choose another folder");
         File.ReadAllText(Path.Combine(folder, ResultsFile.FileName)).Should().Be("[]");
     }
+    [Test]
+    public void TheSpecInsideTheOutputFolderIsNeverReplacedEvenWithForce()
+    {
+        var folder = _tiny.Temp.File("o11");
+        Directory.CreateDirectory(folder);
+        var spec = Path.Combine(folder, RunFolder.SpecFile);
+        File.Copy(Spec(), spec);
+        var before = File.ReadAllText(spec);
+        Refused("run", spec, "--out", folder, "--force")
+            .Should().Be($"error: --out {spec}: is the input SPEC.json {spec}; write the output elsewhere");
+        File.ReadAllText(spec).Should().Be(before);
+    }
 
+    [Test]
+    public void AnUnwritableOutputFolderFailsBeforeAnyModelLoads()
+    {
+        using var locked = new Cli.UnwritableFolder();
+        var folder = Path.Combine(locked.Path, "run");
+        Fails("run", Spec(), "--out", folder)
+            .Should().Be($"error: --out {folder}: cannot write into folder '{locked.Path}' (permission denied)");
+        locked.Entries().Should().BeEmpty();
+    }
 }
