@@ -20,7 +20,7 @@ public sealed class FitVerb : IVerb
             help.AppendLine();
             help.AppendLine("  --method <m>   the erasure method (below)");
             help.AppendLine("  --x <file>     activations: float32 or float64 .npy [rows, dimension]");
-            help.AppendLine("  --z <file>     the concept, row for row: int64/int32 class labels 0..k-1 [rows], or float values [rows] or [rows, k]");
+            help.AppendLine("  --z <file>     the concept, row for row: int64/int32 class labels 0..k-1 [rows], or float values [rows] or [rows, k] (no column constant)");
             help.AppendLine("  --out <file>   where to write the eraser (safetensors, with the method and options in its metadata)");
             help.AppendLine("  --force        replace the --out file if it exists (never --x or --z)");
             help.AppendLine();

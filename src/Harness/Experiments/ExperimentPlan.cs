@@ -62,6 +62,7 @@ public sealed class ExperimentPlan
                 concepts[c] = c.Source == ConceptSource.Sentences
                     ? new ConceptTexts(c, TextSet.Sentences(dataset, Split.Train), probe ? TextSet.Sentences(dataset, Split.Test) : null)
                     : new ConceptTexts(c, TextSet.Prompts(dataset, Split.Train), probe ? TextSet.Prompts(dataset, Split.Test) : null);
+                CheckEveryLabel(spec, dataset, concepts[c].Train);
             }
             if (DirectionMethods.IsModelBased(method.Name) && !trainingPrompts.ContainsKey(c.Dataset))
                 trainingPrompts[c.Dataset] = PromptSet.From(dataset, Split.Train);
@@ -107,6 +108,17 @@ public sealed class ExperimentPlan
             Texts = texts,
             Load = load,
         };
+    }
+
+    /// A concept is fitted on rows of every label its dataset.json lists: a file without rows of
+    /// one would otherwise fail only in the fit, after the model loaded, as a bare class index.
+    private static void CheckEveryLabel(ExperimentSpec spec, ConceptDataset dataset, TextSet train)
+    {
+        var present = train.Labels.ToHashSet();
+        for (int label = 0; label < dataset.Labels.Count; label++)
+            if (!present.Contains(label))
+                throw new HarnessException(
+                    $"{spec.Source}: concept dataset '{dataset.Name}': label '{dataset.Labels[label]}' of {DatasetFiles.Manifest} has no row in {Path.GetFileName(train.File)} ({train.File}); a concept needs rows of every label");
     }
 }
 

@@ -180,6 +180,29 @@ public class FitEraseVerbTests
 
         File.Exists(e).Should().BeFalse("no eraser is written when fitting fails");
     }
+
+    [Test]
+    public void AConstantContinuousConceptIsRefusedNamingTheZFile()
+    {
+        var e = _folder.File("e.safetensors");
+        var half = _folder.File("half.npy");
+        Npy.Write(half, full(200, 0.5, dtype: ScalarType.Float64));
+        FailsOnInput(CommandLineRunner.Run("fit", "--method", "leace", "--x", _x, "--z", half, "--out", e),
+            $"{half}: every row has the value 0.5; a constant concept gives nothing to erase");
+
+        // Two columns, the second constant: refused, naming the column.
+        var columns = _folder.File("columns.npy");
+        Npy.Write(columns, stack([arange(200, dtype: ScalarType.Float32), full(200, 2f, dtype: ScalarType.Float32)], 1));
+        FailsOnInput(CommandLineRunner.Run("fit", "--method", "leace", "--x", _x, "--z", columns, "--out", e),
+            $"{columns}: column 1 has, in every row, the value 2; a constant concept gives nothing to erase");
+        File.Exists(e).Should().BeFalse();
+
+        // A varying float concept still fits.
+        var varying = _folder.File("varying.npy");
+        Npy.Write(varying, _labels.to_type(ScalarType.Float64) * 0.5);
+        CommandLineRunner.Run("fit", "--method", "leace", "--x", _x, "--z", varying, "--out", e).Code.Should().Be(0);
+    }
+
     [Test]
     public void MoreDimensionsThanRowsFitsWithLeace()
     {

@@ -104,6 +104,31 @@ public class RunBadInputTests
             .Should().Be($"error: --out {folder}: already holds another run's files (results.json, plot-bias-x.png); pass --force to replace them or choose another folder");
         File.ReadAllText(Path.Combine(folder, ResultsFile.FileName)).Should().Be("[]");
     }
+
+    [Test]
+    public void AConceptFileWithoutRowsOfOneLabelIsRefusedByNameBeforeTheModelLoads()
+    {
+        // dataset.json lists female and male; sentences.train.jsonl has only female rows.
+        var folder = _tiny.WriteDataset("one-sided", sentences:
+        [
+            """{"text": "She is strong.", "label": "female", "pair": 0}""",
+            """{"text": "Her car is broken.", "label": "female", "pair": 1}""",
+        ]);
+        var json = TinyExperiment.Json(folder);
+        Fails("run", Spec(concept: $"{{\"dataset\": \"{json}\"}}", evaluate: $"[\"{json}\"]"), "--out", _tiny.Temp.File("o8"))
+            .Should().Contain("concept dataset 'one-sided': label 'male' of dataset.json has no row in sentences.train.jsonl")
+            .And.Contain(Path.Combine(folder, "sentences.train.jsonl"));
+
+        // The same for a concept fitted on prompts.
+        var prompts = _tiny.WriteDataset("one-sided-prompts", prompts:
+        [
+            """{"prompt": "John said that", "correct": " he", "wrong": " she", "label": "male", "pair": 0}""",
+            """{"prompt": "The king thinks", "correct": " he", "wrong": " she", "label": "male", "pair": 1}""",
+        ]);
+        var pjson = TinyExperiment.Json(prompts);
+        Fails("run", Spec(concept: $"{{\"dataset\": \"{pjson}\", \"source\": \"prompts\"}}", evaluate: $"[\"{pjson}\"]"), "--out", _tiny.Temp.File("o9"))
+            .Should().Contain("label 'female' of dataset.json has no row in prompts.train.jsonl");
+    }
     [Test]
     public void TheSpecInsideTheOutputFolderIsNeverReplacedEvenWithForce()
     {
