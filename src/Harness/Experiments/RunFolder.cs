@@ -2,7 +2,8 @@ using System.Text;
 
 namespace Harness.Experiments;
 
-/// The folder a run writes: results.json, report.md, spec.json (a copy of the spec) and plot-*.png.
+/// The folder a run writes: results.json, report.md, spec.json (a copy of the spec), run.json (what
+/// it ran on, RunInfo) and plot-*.png.
 /// A folder that already holds any of these belongs to another run and is refused, unless the user
 /// passes --force; then exactly those files are replaced (a stale plot of the other run is removed
 /// so that the folder holds one run), and nothing else in the folder is touched.
@@ -12,7 +13,7 @@ public static class RunFolder
     public const string SpecFile = "spec.json";
     public const string PlotPrefix = "plot-";
 
-    public static readonly string[] OwnFiles = [ResultsFile.FileName, ReportFile, SpecFile];
+    public static readonly string[] OwnFiles = [ResultsFile.FileName, ReportFile, SpecFile, RunInfo.FileName];
 
     /// runs/<spec>-<model>-<yyyyMMdd-HHmmss> under the current folder.
     public static string Default(string specName, IReadOnlyList<string> models, DateTime now) =>

@@ -129,6 +129,17 @@ public class RunBadInputTests
         Fails("run", Spec(concept: $"{{\"dataset\": \"{pjson}\", \"source\": \"prompts\"}}", evaluate: $"[\"{pjson}\"]"), "--out", _tiny.Temp.File("o9"))
             .Should().Contain("label 'female' of dataset.json has no row in prompts.train.jsonl");
     }
+
+    [Test]
+    public void CudaOnACpuBuildIsOneLineNamingTheFixBeforeAnyWork()
+    {
+        Assume.That(TorchSharp.torch.cuda.is_available(), Is.False, "this machine has CUDA");
+        var folder = _tiny.Temp.File("o10");
+        Fails("run", Spec(), "--device", "cuda", "--out", folder)
+            .Should().StartWith("error: --device cuda: CUDA is not available here").And.Contain("-p:TorchDevice=cuda");
+        Directory.Exists(folder).Should().BeFalse();
+    }
+
     [Test]
     public void TheSpecInsideTheOutputFolderIsNeverReplacedEvenWithForce()
     {
