@@ -1,1 +1,1 @@
-return Harness.Cli.CommandLine.Run(args, Console.Out, Console.Error);
+return Harness.Cli.CommandLine.RunConsole(args);

@@ -12,12 +12,13 @@ public sealed class ActivationsVerb : IVerb
     public string Name => "activations";
     public string Summary => "activations at a hook site for prompts, as a float32 .npy [rows, d]";
     public string Help =>
-        "usage: harness activations --model DIR --site S (--text T... | --dataset FILE) --npy OUT.npy [--positions all|last] [--batch-size N]\n" +
+        "usage: harness activations --model DIR --site S (--text T... | --dataset FILE) --npy OUT.npy [--force] [--positions all|last] [--batch-size N]\n" +
         "Rows follow the prompts' order; with --positions all, each prompt contributes one row per token.\n" +
         ModelArguments.Help +
         "  --site S            blocks.{l}.hook_resid_pre | blocks.{l}.hook_resid_mid | blocks.{l}.hook_resid_post | ln_final\n" +
         PromptSource.Help +
         "  --npy OUT.npy       where to write the float32 array [rows, d]\n" +
+        "  --force             replace OUT.npy if it exists (never an input: the dataset or the model's files)\n" +
         "  --positions P       last (default): each prompt's last token; all: every token\n" +
         "  --batch-size N      prompts per forward pass (default 16)\n";
 
@@ -26,25 +27,30 @@ public sealed class ActivationsVerb : IVerb
         var modelArgs = ModelArguments.Read(args);
         var site = args.Required("site");
         var npy = args.Required("npy");
+        bool force = args.Flag("force");
         var positions = args.Choice("positions", "last", "last", "all");
         int batchSize = args.Int("batch-size", 16, min: 1);
         var texts = PromptSource.Read(args, Name);
         args.RejectUnknown();
-        OutputFile.CheckWritable(npy);
         var tokenizer = Gpt2Tokenizer.Instance;
         var prompts = texts.Select((t, i) =>
         {
             var ids = tokenizer.Encode(t);
-            return ids.Length > 0 ? ids : throw new HarnessException($"activations: prompt {i + 1} has no tokens");
+            return ids.Length > 0 ? ids : throw new UsageException($"activations: prompt {i + 1} has no tokens");
         }).ToList();
 
-        var model = modelArgs.Open(Name, stderr);
-        model.Hooks.Point(site); // an unknown site fails before any work
+        var resolved = modelArgs.Resolve();
+        HookSite.Check(site, ModelConfig.Load(resolved.ConfigPath).NLayers); // an unknown site fails before the load
+        var inputs = ModelArguments.Inputs(resolved).ToList();
+        if (args.Optional("dataset") is { } dataset) inputs.Add(new InputFile("--dataset", dataset));
+        OutputFile.Check("--npy", npy, force, inputs);
+        var model = modelArgs.Open(Name, resolved, stderr);
         using var outer = NewDisposeScope();
         using var noGrad = no_grad();
         var parts = new List<Tensor>();
         for (int start = 0; start < prompts.Count; start += batchSize)
         {
+            Interruption.ThrowIfRequested();
             var chunk = prompts.Skip(start).Take(batchSize).ToList();
             using (var scope = NewDisposeScope())
             using (var capture = model.Hooks.Capture(site))

@@ -5,6 +5,7 @@ namespace Harness.Cli;
 /// than silently ignored. An option followed by several values (`--text a b c`) keeps them all.
 /// Arguments before the first option are positional (`run experiments/swap.json`): a verb reads
 /// them with Positional(), and RejectUnknown() refuses any it did not read.
+/// Every error here is a UsageException (exit 2).
 public sealed class Arguments
 {
     private readonly Dictionary<string, List<string>> _values = new(StringComparer.Ordinal);
@@ -13,9 +14,12 @@ public sealed class Arguments
     private readonly HashSet<string> _read = new(StringComparer.Ordinal);
     private readonly string _verb;
 
-    public Arguments(string verb, IReadOnlyList<string> args)
+    /// `commandLine`: the whole command line as given (verb first), for records of what was run;
+    /// the verb and `args` when not given.
+    public Arguments(string verb, IReadOnlyList<string> args, IReadOnlyList<string>? commandLine = null)
     {
         _verb = verb;
+        CommandLine = commandLine ?? [verb, .. args];
         string? current = null;
         foreach (var arg in args)
         {
@@ -30,19 +34,22 @@ public sealed class Arguments
                     continue;
                 }
                 if (_values.ContainsKey(current))
-                    throw new HarnessException($"{verb}: option --{current} is given twice");
+                    throw new UsageException($"{verb}: option --{current} is given twice");
                 _values[current] = new List<string>();
             }
             else if (current is null)
             {
                 if (_values.Count > 0)
-                    throw new HarnessException($"{verb}: unexpected argument '{arg}' (options look like --name value)");
+                    throw new UsageException($"{verb}: unexpected argument '{arg}' (options look like --name value)");
                 _positionals.Add(arg);
             }
             else
                 _values[current].Add(arg);
         }
     }
+
+    /// The command line as given, verb first.
+    public IReadOnlyList<string> CommandLine { get; }
 
     private static bool IsNegativeNumber(string arg) => arg.Length > 1 && arg[0] == '-' && double.TryParse(arg, out _);
 
@@ -58,7 +65,7 @@ public sealed class Arguments
     {
         if (!Has(name)) return false;
         if (_values[name].Count > 0)
-            throw new HarnessException($"{_verb}: --{name} is a switch and takes no value (got '{_values[name][0]}')");
+            throw new UsageException($"{_verb}: --{name} is a switch and takes no value (got '{_values[name][0]}')");
         return true;
     }
 
@@ -66,18 +73,18 @@ public sealed class Arguments
     {
         if (!Has(name)) return null;
         var v = _values[name];
-        if (v.Count != 1) throw new HarnessException($"{_verb}: --{name} needs exactly one value, got {v.Count}");
+        if (v.Count != 1) throw new UsageException($"{_verb}: --{name} needs exactly one value, got {v.Count}");
         return v[0];
     }
 
     public string Required(string name) =>
-        Optional(name) ?? throw new HarnessException($"{_verb}: missing required option --{name}");
+        Optional(name) ?? throw new UsageException($"{_verb}: missing required option --{name}");
 
     public IReadOnlyList<string> Many(string name)
     {
         if (!Has(name)) return Array.Empty<string>();
         var v = _values[name];
-        if (v.Count == 0) throw new HarnessException($"{_verb}: --{name} needs at least one value");
+        if (v.Count == 0) throw new UsageException($"{_verb}: --{name} needs at least one value");
         return v;
     }
 
@@ -86,9 +93,9 @@ public sealed class Arguments
         var s = Optional(name);
         if (s is null) return fallback;
         if (!int.TryParse(s, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out var v))
-            throw new HarnessException($"{_verb}: --{name} must be an integer, got '{s}'");
+            throw new UsageException($"{_verb}: --{name} must be an integer, got '{s}'");
         if (v < min || v > max)
-            throw new HarnessException($"{_verb}: --{name} must be between {min} and {max}, got {v}");
+            throw new UsageException($"{_verb}: --{name} must be between {min} and {max}, got {v}");
         return v;
     }
 
@@ -97,7 +104,7 @@ public sealed class Arguments
         var s = Optional(name);
         if (s is null) return fallback;
         if (!double.TryParse(s, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var v) || !double.IsFinite(v))
-            throw new HarnessException($"{_verb}: --{name} must be a finite number, got '{s}'");
+            throw new UsageException($"{_verb}: --{name} must be a finite number, got '{s}'");
         return v;
     }
 
@@ -106,7 +113,7 @@ public sealed class Arguments
     {
         var s = Optional(name) ?? fallback;
         if (!choices.Contains(s, StringComparer.Ordinal))
-            throw new HarnessException($"{_verb}: --{name} must be one of {string.Join(", ", choices)}, got '{s}'");
+            throw new UsageException($"{_verb}: --{name} must be one of {string.Join(", ", choices)}, got '{s}'");
         return s;
     }
 
@@ -121,9 +128,9 @@ public sealed class Arguments
     public void RejectUnknown()
     {
         if (_positionals.Count > _positionalsRead)
-            throw new HarnessException($"{_verb}: unexpected argument '{_positionals[_positionalsRead]}' (options look like --name value)");
+            throw new UsageException($"{_verb}: unexpected argument '{_positionals[_positionalsRead]}' (options look like --name value)");
         var unknown = _values.Keys.Where(k => !_read.Contains(k)).OrderBy(k => k, StringComparer.Ordinal).ToList();
         if (unknown.Count > 0)
-            throw new HarnessException($"{_verb}: unknown option --{unknown[0]} (see `harness {_verb} --help`)");
+            throw new UsageException($"{_verb}: unknown option --{unknown[0]} (see `harness {_verb} --help`)");
     }
 }

@@ -1,7 +1,13 @@
+using System.Runtime.InteropServices;
+using Harness.IO;
+
 namespace Harness.Cli;
 
-/// Entry point of the `harness` command line: picks the verb, handles --help, and turns a
-/// HarnessException into one line on stderr and a non-zero exit code.
+/// Entry point of the `harness` command line: picks the verb, handles --help, and reports how the
+/// verb ended: exit 0; 2 for a usage error; 1 for a runtime failure (HarnessException, out of
+/// memory, any unexpected exception), always as one line `error: ...` on stderr, with the full
+/// exception after it only when HARNESS_DEBUG=1; 130 when interrupted by Ctrl-C, after removing
+/// what the invocation had created (IO.CreatedPaths). See HarnessException for the 1-or-2 rule.
 public static class CommandLine
 {
     /// Every verb, in the order `harness --help` lists them.
@@ -20,7 +26,32 @@ public static class CommandLine
         new BenchErasureVerb(),
     };
 
-    public const int ExitBadInput = 2;
+    public const int ExitFailure = 1;
+    public const int ExitUsage = 2;
+    /// 128 + SIGINT, what shells report for a program stopped by Ctrl-C.
+    public const int ExitInterrupted = 130;
+
+    public const string DebugVariable = "HARNESS_DEBUG";
+
+    /// The process entry point: Run, with Ctrl-C turned into Interruption (a second Ctrl-C exits at once).
+    public static int RunConsole(string[] args)
+    {
+        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, OnInterrupt);
+        return Run(args, Console.Out, Console.Error);
+    }
+
+    private static void OnInterrupt(PosixSignalContext context)
+    {
+        context.Cancel = true; // no default termination: the verb stops at its next check
+        if (Interruption.Requested)
+        {
+            CreatedPaths.RemoveAll();
+            Console.Error.WriteLine("error: interrupted again; stopped at once");
+            Environment.Exit(ExitInterrupted);
+        }
+        Console.Error.WriteLine("harness: interrupted; stopping at the next step (Ctrl-C again to stop at once)");
+        Interruption.Request();
+    }
 
     public static int Run(string[] args, TextWriter stdout, TextWriter stderr)
     {
@@ -30,13 +61,15 @@ public static class CommandLine
             stdout.WriteLine("usage: harness <verb> [options]   (harness <verb> --help for its options)");
             stdout.WriteLine();
             foreach (var v in Verbs) stdout.WriteLine($"  {v.Name,-16}{v.Summary}");
-            return args.Length == 0 ? ExitBadInput : 0;
+            stdout.WriteLine();
+            stdout.WriteLine($"Exit codes: 0 done, 1 runtime failure, 2 usage error, 130 interrupted. {DebugVariable}=1 adds the stack trace to an error.");
+            return args.Length == 0 ? ExitUsage : 0;
         }
         var verb = Verbs.FirstOrDefault(v => v.Name == args[0]);
         if (verb is null)
         {
             stderr.WriteLine($"error: unknown verb '{args[0]}' (known: {string.Join(", ", Verbs.Select(v => v.Name))})");
-            return ExitBadInput;
+            return ExitUsage;
         }
         var rest = args.Skip(1).ToArray();
         if (rest.Contains("--help") || rest.Contains("-h"))
@@ -44,16 +77,38 @@ public static class CommandLine
             stdout.WriteLine(verb.Help.TrimEnd());
             return 0;
         }
+        CreatedPaths.Forget();
         try
         {
-            return verb.Run(new Arguments(verb.Name, rest), stdout, stderr);
+            int code = verb.Run(new Arguments(verb.Name, rest, args), stdout, stderr);
+            // Ctrl-C after the last check (during the final writes): still an interruption.
+            return Interruption.Requested ? Interrupted(stderr) : code;
         }
-        catch (HarnessException e)
+        catch (Exception e)
         {
-            stderr.WriteLine($"error: {OneLine(e.Message)}");
-            return ExitBadInput;
+            if (Interruption.Requested) return Interrupted(stderr, e);
+            return Report(e, stderr, Environment.GetEnvironmentVariable(DebugVariable) == "1");
+        }
+        finally
+        {
+            CreatedPaths.Forget();
         }
     }
 
-    private static string OneLine(string s) => s.Replace('\n', ' ').Replace('\r', ' ');
+    /// Prints the one-line error for `e` (and, with `debug`, the whole exception) and returns the exit code.
+    internal static int Report(Exception e, TextWriter stderr, bool debug)
+    {
+        var (code, message) = Failure.Describe(e);
+        stderr.WriteLine($"error: {message}");
+        if (debug) stderr.WriteLine(e.ToString());
+        return code;
+    }
+
+    private static int Interrupted(TextWriter stderr, Exception? e = null)
+    {
+        int removed = CreatedPaths.RemoveAll();
+        stderr.WriteLine($"error: interrupted{(removed > 0 ? $"; removed the {removed} file(s) and folder(s) this run had created" : "")}");
+        if (e is not null && Environment.GetEnvironmentVariable(DebugVariable) == "1") stderr.WriteLine(e.ToString());
+        return ExitInterrupted;
+    }
 }

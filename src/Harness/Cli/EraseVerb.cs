@@ -12,12 +12,13 @@ public sealed class EraseVerb : IVerb
     public string Summary => "apply a fitted eraser to the rows of X.npy";
 
     public string Help => """
-        usage: harness erase --eraser eraser.safetensors --x X.npy [--z z.npy] --out Y.npy
+        usage: harness erase --eraser eraser.safetensors --x X.npy [--z z.npy] --out Y.npy [--force]
 
           --eraser <file>  an eraser written by `harness fit`
           --x <file>       activations: float32 or float64 .npy [rows, dimension], the eraser's dimension
           --z <file>       the concept of each row: only (and always) for oracle erasers (oracle-leace)
           --out <file>     the erased rows, .npy of the same shape and dtype as X
+          --force          replace the --out file if it exists (never --x, --z or --eraser)
         """;
 
     public int Run(Arguments args, TextWriter stdout, TextWriter stderr)
@@ -26,7 +27,9 @@ public sealed class EraseVerb : IVerb
         var xPath = args.Required("x");
         var zPath = args.Optional("z");
         var outPath = args.Required("out");
+        bool force = args.Flag("force");
         args.RejectUnknown();
+        OutputFile.Check("--out", outPath, force, FitVerb.Inputs(xPath, zPath, eraserPath));
 
         var eraser = EraserFile.Load(eraserPath);
         var x = Npy.Read(xPath);
@@ -40,20 +43,21 @@ public sealed class EraseVerb : IVerb
         if (eraser is IOracleEraser oracle)
         {
             if (zPath is null)
-                throw new HarnessException($"erase: eraser {eraserPath} is {eraser.Method}, which needs --z (the concept of each row: {oracle.Concept})");
+                throw new UsageException($"erase: eraser {eraserPath} is {eraser.Method}, which needs --z (the concept of each row: {oracle.Concept})");
             z = Npy.Read(zPath);
             using var encoded = oracle.Concept.Encode(z, zPath);
             if (encoded.shape[0] != x.shape[0])
                 throw new HarnessException($"{zPath} has {encoded.shape[0]} rows but {xPath} has {x.shape[0]}; they must match row for row");
         }
         else if (zPath is not null)
-            throw new HarnessException($"erase: --z is only for oracle erasers; {eraserPath} holds a {eraser.Method} eraser, which does not use it");
+            throw new UsageException($"erase: --z is only for oracle erasers; {eraserPath} holds a {eraser.Method} eraser, which does not use it");
 
         var y = empty_like(x);
         double squaredEdit = 0;
         const long chunk = 8192;
         for (long start = 0; start < x.shape[0]; start += chunk)
         {
+            Interruption.ThrowIfRequested();
             using var scope = NewDisposeScope();
             long length = Math.Min(chunk, x.shape[0] - start);
             var rows = x.narrow(0, start, length);

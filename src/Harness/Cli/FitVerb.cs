@@ -16,12 +16,13 @@ public sealed class FitVerb : IVerb
         get
         {
             var help = new StringBuilder();
-            help.AppendLine("usage: harness fit --method <method> --x X.npy [--z z.npy] [method options] --out eraser.safetensors");
+            help.AppendLine("usage: harness fit --method <method> --x X.npy [--z z.npy] [method options] --out eraser.safetensors [--force]");
             help.AppendLine();
             help.AppendLine("  --method <m>   the erasure method (below)");
             help.AppendLine("  --x <file>     activations: float32 or float64 .npy [rows, dimension]");
-            help.AppendLine("  --z <file>     the concept, row for row: int64/int32 class labels 0..k-1 [rows], or float values [rows] or [rows, k]");
+            help.AppendLine("  --z <file>     the concept, row for row: int64/int32 class labels 0..k-1 [rows], or float values [rows] or [rows, k] (no column constant)");
             help.AppendLine("  --out <file>   where to write the eraser (safetensors, with the method and options in its metadata)");
+            help.AppendLine("  --force        replace the --out file if it exists (never --x or --z)");
             help.AppendLine();
             help.AppendLine("methods and their options (defaults in brackets):");
             foreach (var method in EraserMethods.All)
@@ -41,9 +42,11 @@ public sealed class FitVerb : IVerb
         var xPath = args.Required("x");
         var zPath = args.Optional("z");
         var outPath = args.Required("out");
+        bool force = args.Flag("force");
         args.RejectUnknown();
         if (method.NeedsConcept && zPath is null)
-            throw new HarnessException($"fit: --method {method.Name} needs --z (the concept: class labels or values, row for row with --x)");
+            throw new UsageException($"fit: --method {method.Name} needs --z (the concept: class labels or values, row for row with --x)");
+        OutputFile.Check("--out", outPath, force, Inputs(xPath, zPath));
 
         stdout.WriteLine($"method: {method.Name}");
         stdout.WriteLine($"options: {(options.Values.Count == 0 ? "(none)" : options.ToString())}");
@@ -59,6 +62,13 @@ public sealed class FitVerb : IVerb
         var concept = data.Concept is null ? "" : $", concept: {data.Concept}";
         stdout.WriteLine($"fitted {method.Name} on {data.Rows} rows of dimension {data.Dimension}{concept} in {clock.Elapsed.TotalSeconds:F2} s: {Describe(eraser)}; wrote {outPath}");
         return 0;
+    }
+
+    internal static IEnumerable<InputFile> Inputs(string xPath, string? zPath, string? eraserPath = null)
+    {
+        yield return new InputFile("--x", xPath);
+        if (zPath is not null) yield return new InputFile("--z", zPath);
+        if (eraserPath is not null) yield return new InputFile("--eraser", eraserPath);
     }
 
     /// Reads the method's options from their flags; a flag of another method is an error that says
@@ -78,7 +88,7 @@ public sealed class FitVerb : IVerb
                     var text = args.Optional(flag);
                     if (text is null) break;
                     values[option.Name] = option.Normalise(text)
-                        ?? throw new HarnessException($"fit: {option.Flag} must be {option.Expected}, got '{text}'");
+                        ?? throw new UsageException($"fit: {option.Flag} must be {option.Expected}, got '{text}'");
                     break;
             }
         }
@@ -86,7 +96,7 @@ public sealed class FitVerb : IVerb
         foreach (var flag in EraserMethods.All.SelectMany(m => m.Options).Select(o => o.Flag).Distinct().Where(f => !own.Contains(f)))
         {
             if (args.Has(flag[2..]))
-                throw new HarnessException($"fit: {flag} is not an option of --method {method.Name} (its options: {(own.Count == 0 ? "none" : string.Join(", ", method.Options.Select(o => o.Usage)))})");
+                throw new UsageException($"fit: {flag} is not an option of --method {method.Name} (its options: {(own.Count == 0 ? "none" : string.Join(", ", method.Options.Select(o => o.Usage)))})");
         }
         return EraserOptions.From(method, values, "fit");
     }

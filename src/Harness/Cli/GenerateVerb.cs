@@ -30,12 +30,12 @@ public sealed class GenerateVerb : IVerb
         int seed = args.Int("seed", 0);
         double temperature = args.Double("temperature", 1.0);
         args.RejectUnknown();
-        if (greedy && sampling) throw new HarnessException("generate: give either --greedy or --top-k, not both");
+        if (greedy && sampling) throw new UsageException("generate: give either --greedy or --top-k, not both");
         if (!sampling && (args.Has("seed") || args.Has("temperature")))
-            throw new HarnessException("generate: --seed and --temperature only apply with --top-k");
-        if (!(temperature > 0)) throw new HarnessException($"generate: --temperature must be positive, got {temperature}");
+            throw new UsageException("generate: --seed and --temperature only apply with --top-k");
+        if (!(temperature > 0)) throw new UsageException($"generate: --temperature must be positive, got {temperature}");
         var prompt = Gpt2Tokenizer.Instance.Encode(text);
-        if (prompt.Length == 0) throw new HarnessException("generate: --text has no tokens");
+        if (prompt.Length == 0) throw new UsageException("generate: --text has no tokens");
 
         var model = modelArgs.Open(Name, stderr);
         var clock = Stopwatch.StartNew();

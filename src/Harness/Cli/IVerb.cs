@@ -9,6 +9,7 @@ public interface IVerb
     string Summary { get; }
     /// The full `--help` text: usage line and one line per option.
     string Help { get; }
-    /// Runs the verb. Throws HarnessException for bad input; returns the exit code otherwise.
+    /// Runs the verb. Throws UsageException for a wrong command line, HarnessException for a runtime
+    /// failure (see HarnessException for the rule); returns the exit code otherwise.
     int Run(Arguments args, TextWriter stdout, TextWriter stderr);
 }

@@ -12,12 +12,13 @@ public sealed class LogitsVerb : IVerb
     public string Name => "logits";
     public string Summary => "top next tokens after a text; optionally every position's logits as .npy";
     public string Help =>
-        "usage: harness logits --model DIR (--text T | --ids 1,2,3) [--npy OUT.npy] [--top K]\n" +
+        "usage: harness logits --model DIR (--text T | --ids 1,2,3) [--npy OUT.npy [--force]] [--top K]\n" +
         "Prints the K most likely next tokens after the last position (token, id, logit, probability).\n" +
         ModelArguments.Help +
         "  --text T            the input text (GPT-2 tokenizer)\n" +
         "  --ids 1,2,3         the input as comma-separated token ids instead\n" +
         "  --npy OUT.npy       also write float32 logits [tokens, vocab] for every position\n" +
+        "  --force             replace OUT.npy if it exists (never one of the model's files)\n" +
         "  --top K             how many tokens to print (default 10)\n";
 
     public int Run(Arguments args, TextWriter stdout, TextWriter stderr)
@@ -26,15 +27,18 @@ public sealed class LogitsVerb : IVerb
         var text = args.Optional("text");
         var idsText = args.Optional("ids");
         var npy = args.Optional("npy");
+        bool force = args.Flag("force");
         int top = args.Int("top", 10, min: 1);
         args.RejectUnknown();
         if ((text is null) == (idsText is null))
-            throw new HarnessException("logits: give exactly one of --text or --ids");
+            throw new UsageException("logits: give exactly one of --text or --ids");
         var ids = text is not null ? Gpt2Tokenizer.Instance.Encode(text) : ParseIds(idsText!);
-        if (ids.Length == 0) throw new HarnessException("logits: the input has no tokens");
-        if (npy is not null) OutputFile.CheckWritable(npy);
+        if (ids.Length == 0) throw new UsageException("logits: the input has no tokens");
+        if (npy is null && force) throw new UsageException("logits: --force only applies with --npy");
 
-        var model = modelArgs.Open(Name, stderr);
+        var resolved = modelArgs.Resolve();
+        if (npy is not null) OutputFile.Check("--npy", npy, force, ModelArguments.Inputs(resolved));
+        var model = modelArgs.Open(Name, resolved, stderr);
         using var scope = NewDisposeScope();
         using var noGrad = no_grad();
         var logits = model.Logits(ids).to(ScalarType.Float32).cpu();   // [tokens, vocab]
@@ -68,7 +72,7 @@ public sealed class LogitsVerb : IVerb
         var ids = new int[parts.Length];
         for (int i = 0; i < parts.Length; i++)
             if (!int.TryParse(parts[i], NumberStyles.Integer, CultureInfo.InvariantCulture, out ids[i]) || ids[i] < 0)
-                throw new HarnessException($"logits: --ids must be comma-separated non-negative token ids, got '{parts[i]}'");
+                throw new UsageException($"logits: --ids must be comma-separated non-negative token ids, got '{parts[i]}'");
         return ids;
     }
 

@@ -15,9 +15,9 @@ internal static class PromptSource
         var texts = args.Many("text");
         var dataset = args.Optional("dataset");
         if (texts.Count > 0 && dataset is not null)
-            throw new HarnessException($"{verb}: give either --text or --dataset, not both");
+            throw new UsageException($"{verb}: give either --text or --dataset, not both");
         if (dataset is not null) return ReadJsonl(dataset);
-        if (texts.Count == 0) throw new HarnessException($"{verb}: missing required option --text or --dataset");
+        if (texts.Count == 0) throw new UsageException($"{verb}: missing required option --text or --dataset");
         return texts;
     }
 

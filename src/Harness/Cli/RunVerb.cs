@@ -7,63 +7,91 @@ using static TorchSharp.torch;
 namespace Harness.Cli;
 
 /// `harness run experiments/<spec>.json`: runs an experiment spec (see README.md, "Experiments")
-/// and writes results.json, report.md, a copy of the spec and PNG plots into the output folder;
-/// prints the main table (and the verdict, if the spec names a hypothesis) to stdout, progress to
-/// stderr.
+/// and writes results.json, report.md, run.json, a copy of the spec and PNG plots into the output
+/// folder; prints the main table (and the verdict, if the spec names a hypothesis) to stdout,
+/// progress to stderr. Everything that can be checked is checked before any model loads: the
+/// spec, its datasets and models (ExperimentPlan), the device, and the output folder.
 public sealed class RunVerb : IVerb
 {
     public string Name => "run";
-    public string Summary => "run an experiment spec (experiments/<name>.json): results.json, report.md, plots";
+    public string Summary => "run an experiment spec (experiments/<name>.json): results.json, report.md, run.json, plots";
 
     public string Help => """
-        usage: harness run SPEC.json [--model M] [--out DIR] [--force] [--threads N]
+        usage: harness run SPEC.json [--model M] [--device cpu|cuda] [--dtype NAME] [--out DIR] [--force] [--threads N]
 
         Runs every model x site x method x edit x dataset x split of the spec (plus the unedited
         baseline) and writes DIR/results.json (tidy rows), DIR/report.md (tables and the verdict on the
-        spec's hypothesis), DIR/spec.json and DIR/plot-*.png.
+        spec's hypothesis), DIR/run.json (commit, models, device, dtype, threads, seeds, versions,
+        machine, times), DIR/spec.json and DIR/plot-*.png.
 
           SPEC.json     the experiment spec (experiments/quickstart.json, experiments/swap.json, ...)
           --model M     run on this model instead of the spec's models (a folder, a hub id such as gpt2,
                         or an organism name such as gpt2-nodropout)
+          --device D    cpu (default) or cuda (needs a build with -p:TorchDevice=cuda and a GPU)
+          --dtype NAME  float32 (default), float64, float16 or bfloat16: the models' dtype once loaded;
+                        fits and metrics are computed in float64 whatever it is
           --out DIR     output folder [runs/<spec name>-<model>-<yyyyMMdd-HHmmss>]
-          --force       replace the files of an earlier run in DIR (results.json, report.md, spec.json,
-                        plot-*.png); nothing else in DIR is touched. Without it such a folder is refused.
+          --force       replace the files of an earlier run in DIR (results.json, report.md, run.json,
+                        spec.json, plot-*.png); nothing else in DIR is touched. Without it such a folder
+                        is refused. Never replaces the spec itself.
           --threads N   LibTorch intra-op threads [1, for reproducible numbers]
         """;
 
     public int Run(Arguments args, TextWriter stdout, TextWriter stderr)
     {
         var specPath = args.Positional(0)
-            ?? throw new HarnessException("run: give the experiment spec, e.g. `harness run experiments/quickstart.json`");
-        var model = args.Optional("model");
+            ?? throw new UsageException("run: give the experiment spec, e.g. `harness run experiments/quickstart.json`");
+        var modelArgs = ModelArguments.Read(args);
         var outArg = args.Optional("out");
         bool force = args.Flag("force");
         int threads = args.Int("threads", 1, min: 1, max: 1024);
         args.RejectUnknown();
 
+        var started = DateTime.UtcNow;
         var clock = Stopwatch.StartNew();
         var spec = ExperimentSpec.Load(specPath);
+        var model = modelArgs.Model;
         var names = model is not null ? [model] : spec.Models.Count > 0 ? spec.Models : new[] { ModelResolver.DefaultOrganism };
         var folder = outArg ?? RunFolder.Default(spec.Name, names, DateTime.Now);
         RunFolder.Check(folder, force);
-        var plan = ExperimentPlan.Prepare(spec, model, ResolverOptions.FromEnvironment(stderr));
+        var plan = ExperimentPlan.Prepare(spec, model, ResolverOptions.FromEnvironment(stderr), modelArgs.Options);
+        OutputFile.CheckFolder("--out", folder, force, RunFolder.OwnFiles, Inputs(specPath, plan));
 
         set_num_threads(threads);
-        stderr.WriteLine($"run: {spec.Name}: {plan.Models.Count} model(s), {plan.Models.Max(m => m.Sites.Count)} site(s), {spec.Methods.Count} method(s), {spec.Edits.Count} edit(s), {plan.Evaluations.Count} prompt set(s), {get_num_threads()} thread(s)");
+        stderr.WriteLine($"run: {spec.Name}: {plan.Models.Count} model(s), {plan.Models.Max(m => m.Sites.Count)} site(s), {spec.Methods.Count} method(s), {spec.Edits.Count} edit(s), {plan.Evaluations.Count} prompt set(s), {get_num_threads()} thread(s), {plan.Load.Device} {Erasure.Concept.DtypeName(plan.Load.Dtype)}");
         var rows = new ExperimentRunner(plan, stderr).Run();
+        Interruption.ThrowIfRequested();
 
+        // The report goes last: a folder with a report.md holds a whole run. An interruption from
+        // here on removes the files this run created (CommandLine, IO.CreatedPaths).
         RunFolder.Prepare(folder, force);
         ResultsFile.Write(Path.Combine(folder, ResultsFile.FileName), rows);
         var specBytes = File.ReadAllBytes(specPath);
         AtomicFile.Write(Path.Combine(folder, RunFolder.SpecFile), s => s.Write(specBytes));
         var plots = Plots.Write(folder, spec, rows);
         var verdict = Report.Verdict(spec, rows);
-        var report = Report.Build(spec, rows, verdict, plots, clock.Elapsed, plan.Models.Select(m => m.Name).ToList());
+        var run = RunInfo.Of(plan, args.CommandLine, get_num_threads(), started);
+        run.Write(Path.Combine(folder, RunInfo.FileName));
+        var report = Report.Build(spec, rows, verdict, plots, clock.Elapsed, run);
         AtomicFile.Write(Path.Combine(folder, RunFolder.ReportFile), s => s.Write(System.Text.Encoding.UTF8.GetBytes(report)));
 
         stdout.Write(Report.MainTables(spec, rows));
         if (verdict is not null) stdout.WriteLine($"verdict ({spec.Hypothesis}): {verdict}");
-        stdout.WriteLine($"wrote {Path.Combine(folder, ResultsFile.FileName)}, {RunFolder.ReportFile} and {plots.Count} plot(s) in {clock.Elapsed.TotalSeconds:F1} s");
+        stdout.WriteLine($"wrote {Path.Combine(folder, ResultsFile.FileName)}, {RunFolder.ReportFile}, {RunInfo.FileName} and {plots.Count} plot(s) in {clock.Elapsed.TotalSeconds:F1} s");
         return 0;
+    }
+
+    /// What the run reads: the spec, every file of its datasets, each model's files.
+    private static IEnumerable<InputFile> Inputs(string specPath, ExperimentPlan plan)
+    {
+        yield return new InputFile("SPEC.json", specPath);
+        var datasetFiles = plan.Concepts.Values.SelectMany(c => new[] { c.Train.File, c.Test?.File })
+            .Concat(plan.Evaluations.Select(e => (string?)e.File))
+            .Concat(plan.Texts.Select(t => (string?)t.File))
+            .Concat(plan.TrainingPrompts.Values.Select(p => (string?)p.File))
+            .OfType<string>().Distinct();
+        foreach (var file in datasetFiles) yield return new InputFile("dataset", file);
+        foreach (var m in plan.Models)
+            foreach (var input in ModelArguments.Inputs(m.Resolved)) yield return input;
     }
 }

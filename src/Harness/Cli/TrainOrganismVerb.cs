@@ -19,11 +19,18 @@ public sealed class TrainOrganismVerb : IVerb
           --config      the organism's recipe: HF model config, corpus settings, training schedule
           --out         folder for config.json, model.safetensors (float16), README.md (model card)
                         and training.json (the recipe); resumable state goes to DIR/.resume/
-          --force       replace a trained organism already in DIR
+          --force       replace the files of an organism already in DIR (config.json, model.safetensors,
+                        README.md, training.json); never the recipe itself
           --stop-after  stop after this many steps, leaving resumable state (as an interruption would)
 
-        An interrupted run resumes from DIR/.resume/ when started again with the same recipe.
+        An interrupted run (Ctrl-C saves the step reached) resumes from DIR/.resume/ when started
+        again with the same recipe.
         """;
+
+    private const string RecipeFile = "training.json";
+
+    /// The files a finished run writes into DIR (training.json only when the recipe is not that file).
+    public static readonly string[] OutputFiles = [HfCheckpoint.ConfigFile, HfCheckpoint.WeightsFile, "README.md", RecipeFile];
 
     public int Run(Arguments args, TextWriter stdout, TextWriter stderr)
     {
@@ -35,10 +42,20 @@ public sealed class TrainOrganismVerb : IVerb
 
         var config = OrganismConfig.Load(configPath);
         var recipeText = File.ReadAllText(configPath);
-        var weights = Path.Combine(outDir, HfCheckpoint.WeightsFile);
-        if (File.Exists(weights) && !force)
-            throw new HarnessException($"{outDir}: already holds a trained organism ({HfCheckpoint.WeightsFile}); use --force to replace it");
-        Directory.CreateDirectory(outDir);
+        // The recipe may be DIR/training.json (retraining an organism in place): then it is not
+        // rewritten, and so not an output.
+        bool recipeInPlace = SameFile.Equal(configPath, Path.Combine(outDir, RecipeFile));
+        var outputs = OutputFiles.Where(f => !(recipeInPlace && f == RecipeFile));
+        OutputFile.CheckFolder("--out", outDir, force, outputs, [new InputFile("--config", configPath)]);
+        try { CreatedPaths.CreateFolder(outDir); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new HarnessException($"--out {outDir}: cannot create the folder ({e.Message})");
+        }
+
+        // Where the finished organism is measured: looked up before minutes of training, not after.
+        var datasets = ExperimentsFolder.Find() is { } root ? Path.Combine(root, "datasets")
+            : throw new HarnessException("train-organism: no experiments/datasets folder found to measure the organism on");
 
         var corpus = new CorpusGenerator(config.Corpus.Generator);
         var trainer = new OrganismTrainer(config, recipeText);
@@ -50,13 +67,11 @@ public sealed class TrainOrganismVerb : IVerb
         }
 
         HfCheckpoint.Save(model, outDir, TorchSharp.torch.ScalarType.Float16);
-        if (Path.GetFullPath(configPath) != Path.GetFullPath(Path.Combine(outDir, "training.json")))
-            AtomicFile.Write(Path.Combine(outDir, "training.json"), s => s.Write(Encoding.UTF8.GetBytes(recipeText)));
+        if (!recipeInPlace)
+            AtomicFile.Write(Path.Combine(outDir, RecipeFile), s => s.Write(Encoding.UTF8.GetBytes(recipeText)));
 
         stderr.WriteLine("train-organism: measuring the saved (float16) organism");
         var saved = HfCheckpoint.Load(outDir);
-        var datasets = ExperimentsFolder.Find() is { } root ? Path.Combine(root, "datasets")
-            : throw new HarnessException("train-organism: no experiments/datasets folder found to measure the organism on");
         var report = OrganismEvaluation.Evaluate(saved, corpus, trainSample: 2_000, heldOut: config.Corpus.HeldOutDocuments, datasets);
         var card = ModelCard.Write(Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(outDir))), config, saved, run, report, configPath);
         AtomicFile.Write(Path.Combine(outDir, "README.md"), s => s.Write(Encoding.UTF8.GetBytes(card)));

@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Encodings.Web;
 using System.Text.Json;
+using Harness.IO;
 
 namespace Harness.Concepts;
 
@@ -48,12 +49,16 @@ public static class JsonLinesWriter
         return Encoding.UTF8.GetString(buffer.ToArray()).Replace("\r\n", "\n") + "\n";
     }
 
-    /// Writes text as UTF-8 without a byte-order mark, creating the folder if needed.
+    /// Writes text as UTF-8 without a byte-order mark, atomically, creating the folder if needed.
     public static void WriteFile(string path, string content)
     {
-        var dir = Path.GetDirectoryName(path);
-        if (!string.IsNullOrEmpty(dir)) Directory.CreateDirectory(dir);
-        File.WriteAllText(path, content, new UTF8Encoding(false));
+        var dir = Path.GetDirectoryName(Path.GetFullPath(path))!;
+        try { CreatedPaths.CreateFolder(dir); }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new HarnessException($"{path}: cannot create the folder {dir} ({e.Message})");
+        }
+        AtomicFile.Write(path, s => s.Write(new UTF8Encoding(false).GetBytes(content)));
     }
 
     private static string Lines<T>(IEnumerable<T> items, Action<Utf8JsonWriter, T> write)

@@ -17,7 +17,7 @@ public sealed class AddEdit : IEdit
     public AddEdit(Tensor vector, double alpha, string? name = null)
     {
         if (!double.IsFinite(alpha))
-            throw new HarnessException($"add: alpha must be a finite number, got {alpha}");
+            throw new UsageException($"add: alpha must be a finite number, got {alpha}");
         if (vector.dim() < 1)
             throw new HarnessException($"add: vector must have shape [d], got {Shape.Text(vector.shape)}");
         using (NewDisposeScope())

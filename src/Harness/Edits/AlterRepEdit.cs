@@ -37,9 +37,9 @@ public sealed class AlterRepEdit : IEdit
     public AlterRepEdit(Tensor classifierDirections, double alpha, int sign, string? name = null)
     {
         if (!double.IsFinite(alpha) || alpha < 0)
-            throw new HarnessException($"alterrep: alpha must be a finite number >= 0 (sign picks the side), got {alpha}");
+            throw new UsageException($"alterrep: alpha must be a finite number >= 0 (sign picks the side), got {alpha}");
         if (sign is not (1 or -1))
-            throw new HarnessException($"alterrep: sign must be 1 or -1, got {sign}");
+            throw new UsageException($"alterrep: sign must be 1 or -1, got {sign}");
         using (NewDisposeScope())
         {
             var W = classifierDirections.dim() == 1 ? classifierDirections.unsqueeze(0) : classifierDirections;

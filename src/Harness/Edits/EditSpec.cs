@@ -45,7 +45,7 @@ public sealed record EditSpec
     public static EditSpec Parse(string text)
     {
         var trimmed = text.Trim();
-        if (trimmed.Length == 0) throw new HarnessException("edit spec: empty");
+        if (trimmed.Length == 0) throw new UsageException("edit spec: empty");
         if (trimmed[0] is not ('{' or '"' or '['))
             return FromName(trimmed);
         JsonNode? node;
@@ -55,7 +55,7 @@ public sealed record EditSpec
         }
         catch (Exception e) when (e is JsonException or ArgumentException or InvalidOperationException)
         {
-            throw new HarnessException($"edit spec: not valid JSON ({e.Message.Split('\n')[0]})");
+            throw new UsageException($"edit spec: not valid JSON ({e.Message.Split('\n')[0]})");
         }
         return Parse(node);
     }
@@ -66,18 +66,18 @@ public sealed record EditSpec
         if (node is JsonValue value && value.GetValueKind() == JsonValueKind.String)
             return FromName(value.GetValue<string>());
         if (node is not JsonObject obj)
-            throw new HarnessException($"edit spec: must be an edit name or an object with an \"edit\" field, got {Describe(node)}");
+            throw new UsageException($"edit spec: must be an edit name or an object with an \"edit\" field, got {Describe(node)}");
 
         if (!obj.TryGetPropertyValue("edit", out var nameNode))
-            throw new HarnessException("edit spec: missing field 'edit'");
+            throw new UsageException("edit spec: missing field 'edit'");
         if (nameNode is not JsonValue nv || nv.GetValueKind() != JsonValueKind.String)
-            throw new HarnessException($"edit spec: field 'edit' must be a string, got {Describe(nameNode)}");
+            throw new UsageException($"edit spec: field 'edit' must be a string, got {Describe(nameNode)}");
         var name = nv.GetValue<string>();
         var allowed = AllowedFields(name);
 
         foreach (var (key, _) in obj)
             if (key != "edit" && !allowed.Contains(key))
-                throw new HarnessException(
+                throw new UsageException(
                     $"edit '{name}': unknown field '{key}' (allowed: {string.Join(", ", new[] { "edit" }.Concat(allowed))})");
 
         var spec = new EditSpec
@@ -99,7 +99,7 @@ public sealed record EditSpec
         void Reject(string field, bool present)
         {
             if (present && !allowed.Contains(field))
-                throw new HarnessException($"edit '{Edit}': unknown field '{field}' (allowed: {string.Join(", ", new[] { "edit" }.Concat(allowed))})");
+                throw new UsageException($"edit '{Edit}': unknown field '{field}' (allowed: {string.Join(", ", new[] { "edit" }.Concat(allowed))})");
         }
         Reject("centre", Centre != CentreKind.Mean);
         Reject("strength", Strength is not null);
@@ -107,15 +107,15 @@ public sealed record EditSpec
         Reject("sign", Sign is not null);
 
         if (Edit == "scale" && Strength is null)
-            throw new HarnessException("edit 'scale': missing field 'strength' (a number: 1 project, 2 reflect, -1 amplify)");
+            throw new UsageException("edit 'scale': missing field 'strength' (a number: 1 project, 2 reflect, -1 amplify)");
         if (Edit == "add" && Alpha is null)
-            throw new HarnessException("edit 'add': missing field 'alpha' (a number)");
+            throw new UsageException("edit 'add': missing field 'alpha' (a number)");
         if (Edit == "alterrep" && Sign is null)
-            throw new HarnessException("edit 'alterrep': missing field 'sign' (1 or -1)");
+            throw new UsageException("edit 'alterrep': missing field 'sign' (1 or -1)");
         if (Edit == "alterrep" && Alpha is < 0)
-            throw new HarnessException($"edit 'alterrep': alpha must be >= 0 (sign picks the side), got {Format(Alpha.Value)}");
+            throw new UsageException($"edit 'alterrep': alpha must be >= 0 (sign picks the side), got {Format(Alpha.Value)}");
         if (Sign is not (null or 1 or -1))
-            throw new HarnessException($"edit '{Edit}': sign must be 1 or -1, got {Sign}");
+            throw new UsageException($"edit '{Edit}': sign must be 1 or -1, got {Sign}");
     }
 
     /// The strength s of v' = v - s (v - m) D^T D for the direction edits, else null.
@@ -186,7 +186,7 @@ public sealed record EditSpec
     private static string[] AllowedFields(string name) =>
         Fields.TryGetValue(name, out var fields) ? fields : throw UnknownEdit(name);
 
-    private static HarnessException UnknownEdit(string name) =>
+    private static UsageException UnknownEdit(string name) =>
         new($"edit spec: unknown edit '{name}' (known: {string.Join(", ", Fields.Keys)})");
 
     private static CentreKind ParseCentre(string edit, JsonNode? node)
@@ -197,7 +197,7 @@ public sealed record EditSpec
             int i = Array.IndexOf(CentreNames, s);
             if (i >= 0) return (CentreKind)i;
         }
-        throw new HarnessException($"edit '{edit}': centre must be one of {string.Join(", ", CentreNames)}, got {Describe(node)}");
+        throw new UsageException($"edit '{edit}': centre must be one of {string.Join(", ", CentreNames)}, got {Describe(node)}");
     }
 
     private static double Number(string edit, string field, JsonNode? node)
@@ -207,14 +207,14 @@ public sealed record EditSpec
             double x = v.GetValue<double>();
             if (double.IsFinite(x)) return x;
         }
-        throw new HarnessException($"edit '{edit}': {field} must be a number, got {Describe(node)}");
+        throw new UsageException($"edit '{edit}': {field} must be a number, got {Describe(node)}");
     }
 
     private static int ParseSign(string edit, JsonNode? node)
     {
         double x = node is JsonValue v && v.GetValueKind() == JsonValueKind.Number ? v.GetValue<double>() : double.NaN;
         if (x is 1 or -1) return (int)x;
-        throw new HarnessException($"edit '{edit}': sign must be 1 or -1, got {Describe(node)}");
+        throw new UsageException($"edit '{edit}': sign must be 1 or -1, got {Describe(node)}");
     }
 
     private static string CentreName(CentreKind kind) => CentreNames[(int)kind];

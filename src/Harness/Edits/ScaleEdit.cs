@@ -28,7 +28,7 @@ public sealed class ScaleEdit : IEdit
     public ScaleEdit(Tensor directions, Tensor centre, double strength, string? name = null)
     {
         if (!double.IsFinite(strength))
-            throw new HarnessException($"scale: strength must be a finite number, got {strength}");
+            throw new UsageException($"scale: strength must be a finite number, got {strength}");
         using (NewDisposeScope())
         {
             var D = OrthonormalDirections.Require(directions, "scale: directions");

@@ -5,7 +5,8 @@ namespace Harness.Erasure;
 
 /// The rows an eraser is fitted on, checked once: activations x [n, d] (float32 or float64, finite,
 /// at least two rows) and, optionally, the concept z row for row: integer class labels [n] (int64 or
-/// int32, 0..k-1 with every class present and at least two classes) or float values [n] / [n, k].
+/// int32, 0..k-1 with every class present and at least two classes) or float values [n] / [n, k]
+/// (no column constant).
 /// Every error names the input at fault by the names given (file paths on the command line).
 public sealed class EraserData
 {
@@ -31,6 +32,7 @@ public sealed class EraserData
         else if (z.dtype is ScalarType.Float32 or ScalarType.Float64 && z.dim() is 1 or 2)
         {
             CheckFinite(z, zName);
+            CheckNotConstant(z, zName);
             Concept = Concept.Continuous(z.dim() == 1 ? 1 : (int)z.shape[1]);
         }
         else
@@ -76,6 +78,21 @@ public sealed class EraserData
         var rowsOk = t.dim() > 1 ? finite.reshape(t.shape[0], -1).all(1) : finite;
         long row = rowsOk.logical_not().nonzero()[0, 0].item<long>();
         throw new HarnessException($"{name}: row {row} holds a NaN or infinite value");
+    }
+
+    /// A continuous concept column with one value for every row has no covariance with anything:
+    /// an eraser fitted on it would erase nothing, silently. Refused, naming the column.
+    private static void CheckNotConstant(Tensor z, string name)
+    {
+        using var scope = NewDisposeScope();
+        var columns = z.dim() == 1 ? z.unsqueeze(1) : z;
+        var constant = (columns.amax(0) == columns.amin(0)).nonzero();
+        if (constant.shape[0] == 0) return;
+        long column = constant[0, 0].item<long>();
+        double value = columns[0, column].to_type(ScalarType.Float64).item<double>();
+        var where = z.dim() == 1 ? "every row has" : $"column {column} has, in every row,";
+        throw new HarnessException(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $"{name}: {where} the value {value:G6}; a constant concept gives nothing to erase"));
     }
 
     /// Checks integer labels (1-D, 0..k-1, each class present, k >= 2); returns k.

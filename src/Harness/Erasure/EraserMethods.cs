@@ -22,5 +22,5 @@ public static class EraserMethods
 
     /// The method of that name, or an error listing the known ones.
     public static EraserMethod Get(string name, string source = "method") =>
-        Find(name) ?? throw new HarnessException($"{source}: unknown method '{name}' (known: {string.Join(", ", Names)})");
+        Find(name) ?? throw new UsageException($"{source}: unknown method '{name}' (known: {string.Join(", ", Names)})");
 }

@@ -36,7 +36,9 @@ public sealed class EraserOptions
         {
             if (!metadata.TryGetValue(o.Name, out var value))
                 throw new HarnessException($"{path}: metadata has no '{o.Name}' (an option of method {method.Name})");
-            options.Set(o.Name, value, path, method.Name);
+            // A bad value here is a damaged file, not a wrong command: a runtime failure.
+            try { options.Set(o.Name, value, path, method.Name); }
+            catch (UsageException e) { throw new HarnessException(e.Message, e); }
         }
         return options;
     }
@@ -57,9 +59,9 @@ public sealed class EraserOptions
     private void Set(string name, string value, string source, string? method)
     {
         if (!_declared.TryGetValue(name, out var option))
-            throw new HarnessException($"{source}: '{name}' is not an option{(method is null ? "" : " of method " + method)} (options: {string.Join(", ", _declared.Keys.Order(StringComparer.Ordinal))})");
+            throw new UsageException($"{source}: '{name}' is not an option{(method is null ? "" : " of method " + method)} (options: {string.Join(", ", _declared.Keys.Order(StringComparer.Ordinal))})");
         _values[name] = option.Normalise(value)
-            ?? throw new HarnessException($"{source}: option '{name}' must be {option.Expected}, got '{value}'");
+            ?? throw new UsageException($"{source}: option '{name}' must be {option.Expected}, got '{value}'");
     }
 
     public bool Bool(string name) => Get(name, EraserOptionKind.Switch) == "true";

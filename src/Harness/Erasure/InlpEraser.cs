@@ -28,11 +28,11 @@ public sealed record InlpOptions
     public void Validate()
     {
         if (MaxIterations < 1)
-            throw new HarnessException($"iterations: must be at least 1, got {MaxIterations}");
+            throw new UsageException($"iterations: must be at least 1, got {MaxIterations}");
         if (!(MinAccuracyMargin >= -1 && MinAccuracyMargin < 1))
-            throw new HarnessException($"min_accuracy_margin: must be in [-1, 1), got {MinAccuracyMargin}");
+            throw new UsageException($"min_accuracy_margin: must be in [-1, 1), got {MinAccuracyMargin}");
         if (!(HoldOutFraction >= 0 && HoldOutFraction < 1))
-            throw new HarnessException($"holdout_fraction: must be in [0, 1), got {HoldOutFraction}");
+            throw new UsageException($"holdout_fraction: must be in [0, 1), got {HoldOutFraction}");
         Classifier.Validate("classifier_");
     }
 
@@ -123,6 +123,7 @@ public sealed class InlpEraser : NullspaceEraser
         var accuracies = new List<double>();
         for (int i = 0; i < options.MaxIterations && directions.shape[0] < d; i++)
         {
+            Interruption.ThrowIfRequested();
             using var step = NewDisposeScope();
             var xp = LinearInputs.ProjectOut(xTrain, directions);
             var xpTest = LinearInputs.ProjectOut(xTest, directions);

@@ -50,6 +50,6 @@ public sealed record LeaceOptions
     internal void Check()
     {
         if (!(SvdTol > 0) || !double.IsFinite(SvdTol))
-            throw new HarnessException($"LEACE option svd_tol must be a positive number, got {SvdTol}");
+            throw new UsageException($"LEACE option svd_tol must be a positive number, got {SvdTol}");
     }
 }

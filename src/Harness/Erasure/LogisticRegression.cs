@@ -30,13 +30,13 @@ public sealed record LogisticRegressionOptions
     public void Validate(string prefix = "")
     {
         if (!(L2 >= 0) || double.IsInfinity(L2))
-            throw new HarnessException($"{prefix}l2: must be a finite number >= 0, got {L2}");
+            throw new UsageException($"{prefix}l2: must be a finite number >= 0, got {L2}");
         if (MaxIterations < 1)
-            throw new HarnessException($"{prefix}max_iterations: must be at least 1, got {MaxIterations}");
+            throw new UsageException($"{prefix}max_iterations: must be at least 1, got {MaxIterations}");
         if (!(Tolerance > 0) || double.IsInfinity(Tolerance))
-            throw new HarnessException($"{prefix}tolerance: must be a finite number > 0, got {Tolerance}");
+            throw new UsageException($"{prefix}tolerance: must be a finite number > 0, got {Tolerance}");
         if (History < 1)
-            throw new HarnessException($"{prefix}history: must be at least 1, got {History}");
+            throw new UsageException($"{prefix}history: must be at least 1, got {History}");
     }
 
     /// The options as strings, keys prefixed (e.g. "classifier_l2").
@@ -240,6 +240,7 @@ public static class LogisticRegression
         bool converged = false;
         while (iterations < o.MaxIterations)
         {
+            Interruption.ThrowIfRequested();
             using var scope = NewDisposeScope();
             if (grad.abs().max().item<double>() <= o.Tolerance) { converged = true; break; }
             iterations++;

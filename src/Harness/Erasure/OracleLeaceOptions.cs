@@ -26,6 +26,6 @@ public sealed record OracleLeaceOptions
     internal void Check()
     {
         if (!(SvdTol > 0) || !double.IsFinite(SvdTol))
-            throw new HarnessException($"oracle LEACE option svd_tol must be a positive number, got {SvdTol}");
+            throw new UsageException($"oracle LEACE option svd_tol must be a positive number, got {SvdTol}");
     }
 }

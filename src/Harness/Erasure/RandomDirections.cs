@@ -30,10 +30,10 @@ public static class RandomDirections
 
     public static ProjectionEraser Fit(EraserData data, int rank = 1, int seed = 0, bool affine = true)
     {
-        if (rank < 1) throw new HarnessException($"random: rank must be at least 1, got {rank}");
+        if (rank < 1) throw new UsageException($"random: rank must be at least 1, got {rank}");
         if (rank > data.Dimension)
-            throw new HarnessException($"random: rank {rank} is larger than the dimension {data.Dimension} of the rows of {data.XName}");
-        if (seed < 0) throw new HarnessException($"random: seed must be at least 0, got {seed}");
+            throw new UsageException($"random: rank {rank} is larger than the dimension {data.Dimension} of the rows of {data.XName}");
+        if (seed < 0) throw new UsageException($"random: seed must be at least 0, got {seed}");
         using var scope = NewDisposeScope();
         var directions = Directions(data.Dimension, rank, seed);
         var centre = affine ? data.X.to_type(ScalarType.Float64).mean(new long[] { 0 }) : zeros(data.Dimension, dtype: ScalarType.Float64);

@@ -63,19 +63,19 @@ public sealed record RlaceOptions
 
     public void Validate()
     {
-        if (Rank < 1) throw new HarnessException($"rank: must be at least 1, got {Rank}");
-        if (MaxSteps < 1) throw new HarnessException($"max_steps: must be at least 1, got {MaxSteps}");
-        if (BatchSize < 1) throw new HarnessException($"batch_size: must be at least 1, got {BatchSize}");
+        if (Rank < 1) throw new UsageException($"rank: must be at least 1, got {Rank}");
+        if (MaxSteps < 1) throw new UsageException($"max_steps: must be at least 1, got {MaxSteps}");
+        if (BatchSize < 1) throw new UsageException($"batch_size: must be at least 1, got {BatchSize}");
         if (!(LearningRateP > 0) || double.IsInfinity(LearningRateP))
-            throw new HarnessException($"lr_p: must be a finite number > 0, got {LearningRateP}");
+            throw new UsageException($"lr_p: must be a finite number > 0, got {LearningRateP}");
         if (!(LearningRatePredictor > 0) || double.IsInfinity(LearningRatePredictor))
-            throw new HarnessException($"lr_predictor: must be a finite number > 0, got {LearningRatePredictor}");
+            throw new UsageException($"lr_predictor: must be a finite number > 0, got {LearningRatePredictor}");
         if (!(WeightDecay >= 0) || double.IsInfinity(WeightDecay))
-            throw new HarnessException($"weight_decay: must be a finite number >= 0, got {WeightDecay}");
-        if (EvaluateEvery < 1) throw new HarnessException($"evaluate_every: must be at least 1, got {EvaluateEvery}");
-        if (!(Epsilon >= 0 && Epsilon < 1)) throw new HarnessException($"epsilon: must be in [0, 1), got {Epsilon}");
+            throw new UsageException($"weight_decay: must be a finite number >= 0, got {WeightDecay}");
+        if (EvaluateEvery < 1) throw new UsageException($"evaluate_every: must be at least 1, got {EvaluateEvery}");
+        if (!(Epsilon >= 0 && Epsilon < 1)) throw new UsageException($"epsilon: must be in [0, 1), got {Epsilon}");
         if (!(HoldOutFraction >= 0 && HoldOutFraction < 1))
-            throw new HarnessException($"holdout_fraction: must be in [0, 1), got {HoldOutFraction}");
+            throw new UsageException($"holdout_fraction: must be in [0, 1), got {HoldOutFraction}");
         Probe.Validate("probe_");
     }
 
@@ -189,7 +189,7 @@ public sealed class RlaceEraser : NullspaceEraser
         var (labels, _) = LinearInputs.CheckFitInputs(x, z);
         long d = x.shape[1];
         if (options.Rank > d)
-            throw new HarnessException($"rank: {options.Rank} is larger than the dimension d = {d} of x");
+            throw new UsageException($"rank: {options.Rank} is larger than the dimension d = {d} of x");
         var clock = Stopwatch.StartNew();
         using var scope = NewDisposeScope();
         var (xTrain, yTrain, xTest, yTest) = InlpEraser.Split(x, labels, xDev, zDev, options.HoldOutFraction, options.Seed);
@@ -208,6 +208,7 @@ public sealed class RlaceEraser : NullspaceEraser
         var evaluationClock = new Stopwatch();
         while (step < options.MaxSteps)
         {
+            Interruption.ThrowIfRequested();
             gameClock.Start();
             using (var stepScope = NewDisposeScope())
             {

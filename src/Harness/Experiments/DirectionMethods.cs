@@ -52,8 +52,8 @@ public static class DirectionMethods
     public static EraserMethod Get(string name, string source)
     {
         if (Unsupported.TryGetValue(name, out var reason))
-            throw new HarnessException($"{source}: method '{name}' cannot be used in an experiment: {reason}");
+            throw new UsageException($"{source}: method '{name}' cannot be used in an experiment: {reason}");
         return All.FirstOrDefault(m => m.Name == name)
-            ?? throw new HarnessException($"{source}: unknown method '{name}' (known: {string.Join(", ", Names)})");
+            ?? throw new UsageException($"{source}: unknown method '{name}' (known: {string.Join(", ", Names)})");
     }
 }

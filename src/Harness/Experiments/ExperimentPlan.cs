@@ -7,7 +7,9 @@ namespace Harness.Experiments;
 /// are loaded and tokenized (every answer one GPT-2 token, no empty file), each model is resolved
 /// and its config read, and every site and layer is checked against each model's layers, every
 /// prompt against its position table and vocabulary. Any problem is a one-line HarnessException
-/// naming the spec, file or model at fault.
+/// naming the spec, file or model at fault: a UsageException when the spec asks for what is not
+/// there (an unknown dataset, a layer or site outside the model), a HarnessException when a file
+/// is missing or its content is wrong.
 public sealed class ExperimentPlan
 {
     public required ExperimentSpec Spec { get; init; }
@@ -42,7 +44,7 @@ public sealed class ExperimentPlan
             if (datasets.TryGetValue(name, out var d)) return d;
             string folder;
             try { folder = ExperimentsFolder.Dataset(name); }
-            catch (HarnessException e) { throw new HarnessException($"{spec.Source}: {role}: {e.Message}"); }
+            catch (HarnessException e) { throw new UsageException($"{spec.Source}: {role}: {e.Message}", e); }
             return datasets[name] = ConceptDataset.Load(folder);
         }
 
@@ -53,13 +55,14 @@ public sealed class ExperimentPlan
             var c = method.Concept;
             var dataset = Dataset(c.Dataset, $"concept of {method.Label}");
             if (dataset.Labels.Count < 2)
-                throw new HarnessException($"{spec.Source}: concept dataset '{c.Dataset}' has only one label ({dataset.Labels[0]}); a concept needs at least two");
+                throw new UsageException($"{spec.Source}: concept dataset '{c.Dataset}' has only one label ({dataset.Labels[0]}); a concept needs at least two");
             if (!concepts.ContainsKey(c))
             {
                 bool probe = spec.Wants(MetricNames.ProbeAccuracy);
                 concepts[c] = c.Source == ConceptSource.Sentences
                     ? new ConceptTexts(c, TextSet.Sentences(dataset, Split.Train), probe ? TextSet.Sentences(dataset, Split.Test) : null)
                     : new ConceptTexts(c, TextSet.Prompts(dataset, Split.Train), probe ? TextSet.Prompts(dataset, Split.Test) : null);
+                CheckEveryLabel(spec, dataset, concepts[c].Train);
             }
             if (DirectionMethods.IsModelBased(method.Name) && !trainingPrompts.ContainsKey(c.Dataset))
                 trainingPrompts[c.Dataset] = PromptSet.From(dataset, Split.Train);
@@ -76,7 +79,7 @@ public sealed class ExperimentPlan
             if (textMetrics && dataset.HasText) texts.Add(TextSet.Text(dataset, spec.Evaluate.MaxTexts));
         }
         if (spec.Wants(MetricNames.Perplexity) && texts.Count == 0)
-            throw new HarnessException($"{spec.Source}: metric perplexity needs a text.jsonl in one of the evaluated datasets ({string.Join(", ", spec.Evaluate.Datasets)}), and none has one");
+            throw new UsageException($"{spec.Source}: metric perplexity needs a text.jsonl in one of the evaluated datasets ({string.Join(", ", spec.Evaluate.Datasets)}), and none has one");
 
         var resolverOptions = resolver ?? ResolverOptions.FromEnvironment();
         var names = modelOverride is not null ? [modelOverride] : spec.Models.Count > 0 ? spec.Models : [ModelResolver.DefaultOrganism];
@@ -105,6 +108,17 @@ public sealed class ExperimentPlan
             Texts = texts,
             Load = load,
         };
+    }
+
+    /// A concept is fitted on rows of every label its dataset.json lists: a file without rows of
+    /// one would otherwise fail only in the fit, after the model loaded, as a bare class index.
+    private static void CheckEveryLabel(ExperimentSpec spec, ConceptDataset dataset, TextSet train)
+    {
+        var present = train.Labels.ToHashSet();
+        for (int label = 0; label < dataset.Labels.Count; label++)
+            if (!present.Contains(label))
+                throw new HarnessException(
+                    $"{spec.Source}: concept dataset '{dataset.Name}': label '{dataset.Labels[label]}' of {DatasetFiles.Manifest} has no row in {Path.GetFileName(train.File)} ({train.File}); a concept needs rows of every label");
     }
 }
 

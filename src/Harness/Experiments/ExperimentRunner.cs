@@ -17,7 +17,8 @@ namespace Harness.Experiments;
 /// generations, text perplexity) once; then per site: the concept activations (train, and test
 /// for probe_accuracy), and per method: the fit, the confusion patch, then per edit the edited
 /// passes. Everything runs in fixed batches of consecutive items, with the spec's seed set before
-/// each fit, on the given number of LibTorch threads.
+/// each fit, on the given number of LibTorch threads. Ctrl-C stops it between units of work and
+/// between batches (Interruption).
 public sealed class ExperimentRunner(ExperimentPlan plan, TextWriter progress)
 {
     private ExperimentSpec Spec => plan.Spec;
@@ -76,6 +77,7 @@ public sealed class ExperimentRunner(ExperimentPlan plan, TextWriter progress)
 
             foreach (var method in Spec.Methods)
             {
+                Interruption.ThrowIfRequested();
                 // The fitted eraser's tensors live in this scope: they go when the method is done.
                 using var methodScope = NewDisposeScope();
                 var acts = concepts[method.Concept];
@@ -103,6 +105,7 @@ public sealed class ExperimentRunner(ExperimentPlan plan, TextWriter progress)
 
                 foreach (var editSpec in Spec.Edits)
                 {
+                    Interruption.ThrowIfRequested();
                     using var editScope = NewDisposeScope();
                     unit.Restart();
                     using var edit = BuildEdit(editSpec, eraser, acts, method.Label);
@@ -148,7 +151,7 @@ public sealed class ExperimentRunner(ExperimentPlan plan, TextWriter progress)
         }
         catch (HarnessException e)
         {
-            throw new HarnessException($"{Spec.Source}: method {method.Label} at {site}: {e.Message}");
+            throw e.Rephrase($"{Spec.Source}: method {method.Label} at {site}: {e.Message}");
         }
     }
 
@@ -161,7 +164,7 @@ public sealed class ExperimentRunner(ExperimentPlan plan, TextWriter progress)
         }
         catch (HarnessException e)
         {
-            throw new HarnessException($"{Spec.Source}: edit {spec.Label} with method {method}: {e.Message}");
+            throw e.Rephrase($"{Spec.Source}: edit {spec.Label} with method {method}: {e.Message}");
         }
     }
 

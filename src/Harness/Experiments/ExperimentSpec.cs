@@ -10,7 +10,9 @@ namespace Harness.Experiments;
 /// edits, datasets and metrics. Parsing is strict (an unknown field is an error naming it and the
 /// file) and checks every name that can be checked without a model: methods and their options,
 /// edits, metrics, the hypothesis, site names. Datasets, answer tokens and layer ranges are checked
-/// by ExperimentPlan, still before any model is loaded. See README.md for the format.
+/// by ExperimentPlan, still before any model is loaded. See README.md for the format. A spec that
+/// is wrong in itself is a UsageException (exit 2); a spec file that is missing or unreadable is a
+/// runtime failure (exit 1).
 public sealed partial record ExperimentSpec
 {
     /// The spec file (for messages).
@@ -68,7 +70,7 @@ public sealed partial record ExperimentSpec
         }
         catch (JsonException e)
         {
-            throw new HarnessException($"{source}: not valid JSON ({e.Message.Split('\n')[0].Split(" Path:")[0].TrimEnd('.')}, line {e.LineNumber + 1})");
+            throw new UsageException($"{source}: not valid JSON ({e.Message.Split('\n')[0].Split(" Path:")[0].TrimEnd('.')}, line {e.LineNumber + 1})");
         }
         using (document)
         {

@@ -38,9 +38,9 @@ public sealed record MethodSpec
             return Build(file, place, m, new Dictionary<string, string>(), null, defaultConcept, seed, null);
         }
         if (element.ValueKind != JsonValueKind.Object)
-            throw new HarnessException($"{file}: {place} must be a method name or an object with a \"method\" field, got {SpecObject.Describe(element)}");
+            throw new UsageException($"{file}: {place} must be a method name or an object with a \"method\" field, got {SpecObject.Describe(element)}");
         string? name = element.TryGetProperty("method", out var n) && n.ValueKind == JsonValueKind.String ? n.GetString() : null;
-        if (name is null) throw new HarnessException($"{file}: {place} needs a \"method\" field naming the method");
+        if (name is null) throw new UsageException($"{file}: {place} needs a \"method\" field naming the method");
         var method = DirectionMethods.Get(name, $"{file}: {place}");
         var allowed = ReservedFields.Concat(method.Options.Select(o => o.Name)).ToArray();
         SpecObject o;
@@ -48,7 +48,7 @@ public sealed record MethodSpec
         catch (HarnessException e) when (e.Message.Contains("unknown field", StringComparison.Ordinal))
         {
             var unknown = element.EnumerateObject().First(p => !allowed.Contains(p.Name)).Name;
-            throw new HarnessException($"{file}: {place}: '{unknown}' is not an option of method {method.Name} (options: {(method.Options.Count == 0 ? "none" : string.Join(", ", method.Options.Select(x => x.Name)))})");
+            throw new UsageException($"{file}: {place}: '{unknown}' is not an option of method {method.Name} (options: {(method.Options.Count == 0 ? "none" : string.Join(", ", method.Options.Select(x => x.Name)))})");
         }
         var given = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var field in o.Fields.Where(f => !ReservedFields.Contains(f))) given[field] = o.Scalar(field);
@@ -66,7 +66,7 @@ public sealed record MethodSpec
         var options = EraserOptions.From(method, values, $"{file}: {place}");
         var normalised = given.Keys.ToDictionary(k => k, k => options.Values[k], StringComparer.Ordinal);
         if (label is not null && (label == "none" || label.Any(char.IsWhiteSpace)))
-            throw new HarnessException($"{file}: {place}.label must be a name without spaces other than \"none\", got \"{label}\"");
+            throw new UsageException($"{file}: {place}.label must be a name without spaces other than \"none\", got \"{label}\"");
         return new MethodSpec
         {
             Method = method,
@@ -95,7 +95,7 @@ public sealed record MethodSpec
         }
         var twice = methods.GroupBy(m => m.Label).FirstOrDefault(g => g.Count() > 1);
         if (twice is not null)
-            throw new HarnessException($"{file}: two methods are both labelled '{twice.Key}'; give one a \"label\" or different options");
+            throw new UsageException($"{file}: two methods are both labelled '{twice.Key}'; give one a \"label\" or different options");
         return methods;
     }
 }

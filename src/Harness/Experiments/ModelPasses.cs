@@ -10,7 +10,8 @@ public delegate IDisposable? BatchHook(IReadOnlyList<int[]> batch, int offset);
 
 /// The forward passes of the runner, in fixed batches of consecutive items (so batch composition,
 /// and with it every number, is the same on every run), right-padded, each batch in its own
-/// dispose scope and without autograd.
+/// dispose scope and without autograd. Every batch (and every generated token) is a point where a
+/// Ctrl-C stops the run (Interruption).
 public static class ModelPasses
 {
     /// Each prompt's next-token logits at its last real token: float32 [n, vocab].
@@ -87,6 +88,7 @@ public static class ModelPasses
             var sequences = batch.Select(p => p.ToList()).ToList();
             for (int step = 0; step < maxNewTokens; step++)
             {
+                Interruption.ThrowIfRequested();
                 using var scope = NewDisposeScope();
                 var logits = model.LastTokenLogits(sequences.Select(s => s.ToArray()).ToArray());
                 var next = logits.argmax(1).cpu().data<long>().ToArray();
@@ -110,7 +112,10 @@ public static class ModelPasses
     public static IEnumerable<(IReadOnlyList<int[]> Batch, int Offset)> Batches(IReadOnlyList<int[]> items, int size)
     {
         for (int offset = 0; offset < items.Count; offset += size)
+        {
+            Interruption.ThrowIfRequested();
             yield return (items.Skip(offset).Take(size).ToArray(), offset);
+        }
     }
 }
 

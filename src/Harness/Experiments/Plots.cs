@@ -49,6 +49,13 @@ public static class Plots
         return files;
     }
 
+    /// PNG bytes go through AtomicFile like every other output: whole or not at all.
+    private static void Save(Plot plot, string path)
+    {
+        var png = plot.GetImageBytes(Width, Height, ImageFormat.Png);
+        IO.AtomicFile.Write(path, s => s.Write(png));
+    }
+
     public static string? MainMetric(ExperimentSpec spec) =>
         spec.Wants(MetricNames.PronounBias) ? MetricNames.PronounBias
         : spec.Metrics.FirstOrDefault(m => m is MetricNames.LogitDiff or MetricNames.KlDamage or MetricNames.GenerationDivergence);
@@ -87,7 +94,7 @@ public static class Plots
         plot.Add.HorizontalLine(0, 1, Colors.Black);
         plot.Title($"{metric}, {dataset}/{split}: {RunFolder.Display(model)} at {site}");
         plot.YLabel(metric);
-        plot.SavePng(path, Width, Height);
+        Save(plot, path);
         return true;
     }
 
@@ -124,7 +131,7 @@ public static class Plots
         plot.YLabel(metric);
         plot.Title($"{metric}, {dataset}/{split} by layer: {RunFolder.Display(model)}");
         plot.ShowLegend(Edge.Right);
-        plot.SavePng(path, Width, Height);
+        Save(plot, path);
         return true;
     }
 }

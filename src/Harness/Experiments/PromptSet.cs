@@ -25,7 +25,7 @@ public sealed class PromptSet
     {
         var file = Path.Combine(dataset.Directory, DatasetFiles.Prompts(split));
         if (!dataset.HasPrompts(split))
-            throw new HarnessException($"{file}: no such file (dataset '{dataset.Name}' has no {DatasetFiles.SplitName(split)} prompts)");
+            throw new UsageException($"{file}: no such file (dataset '{dataset.Name}' has no {DatasetFiles.SplitName(split)} prompts)");
         var prompts = dataset.Prompts(split);
         if (max is int m) prompts = prompts.Take(m).ToList();
         var tokenizer = Gpt2Tokenizer.Instance;

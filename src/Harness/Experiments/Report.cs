@@ -26,13 +26,19 @@ public static class Report
     public static Verdict? Verdict(ExperimentSpec spec, IReadOnlyList<ResultRow> rows) =>
         spec.Hypothesis is { } h ? VerdictRules.Find(h)!.Decide(rows) : null;
 
-    public static string Build(ExperimentSpec spec, IReadOnlyList<ResultRow> rows, Verdict? verdict, IReadOnlyList<string> plots, TimeSpan elapsed, IReadOnlyList<string> models)
+    /// `run`: what the run ran on (run.json), shown briefly in the header.
+    public static string Build(ExperimentSpec spec, IReadOnlyList<ResultRow> rows, Verdict? verdict, IReadOnlyList<string> plots, TimeSpan elapsed, RunInfo run)
     {
         var text = new StringBuilder();
         text.Append($"# {spec.Name}\n\n");
         if (spec.Description.Length > 0) text.Append(spec.Description).Append("\n\n");
         text.Append($"- spec: `{spec.Source}`\n");
-        text.Append($"- models: {string.Join(", ", models.Select(m => $"`{m}`"))}\n");
+        text.Append($"- models: {string.Join(", ", run.Models.Select(Describe))}\n");
+        var commit = run.Harness.Commit == SourceRevision.Unknown ? "unknown" : run.Harness.Commit[..Math.Min(12, run.Harness.Commit.Length)];
+        text.Append($"- ran on: {run.Device}, {run.Dtype}, {run.Threads} LibTorch thread(s); harness commit {commit} ({run.Harness.Tree})\n");
+        var m = run.Machine;
+        text.Append($"- machine: {m.Os}; {m.Cpu} ({m.Cores} cores); TorchSharp {m.TorchSharp}, LibTorch {m.LibTorch}, {m.Dotnet}\n");
+        text.Append($"- started {Utc(run.StartedUtc)}, finished {Utc(run.FinishedUtc)} (details in `{RunInfo.FileName}`)\n");
         text.Append($"- sites: {string.Join(", ", rows.Select(r => r.Site).Distinct().Select(s => $"`{s}`"))}\n");
         text.Append($"- concept: {spec.Concept.Dataset} ({spec.Concept.Source.ToString().ToLowerInvariant()}, positions {spec.Concept.Positions.Name()})\n");
         text.Append($"- methods: {string.Join(", ", spec.Methods.Select(Describe))}\n");
@@ -95,6 +101,17 @@ public static class Report
                 foreach (var (dataset, split) in sets)
                     if (ResultTable.MethodByEdit(rows, model, site, metric, dataset, split) is { } t) yield return t;
         }
+    }
+
+    private static string Utc(DateTime t) => t.ToString("yyyy-MM-dd HH:mm:ss 'UTC'", System.Globalization.CultureInfo.InvariantCulture);
+
+    /// `gpt2` (hub commit 607a30d7838f), `gpt2-dropout` (organism, model.safetensors sha256 1a2b3c4d5e6f).
+    private static string Describe(RunModel m)
+    {
+        var source = System.Text.Json.JsonNamingPolicy.SnakeCaseLower.ConvertName(m.Source.ToString());
+        if (m.Revision is { } commit) return $"`{m.Name}` ({source}, commit {commit[..Math.Min(12, commit.Length)]})";
+        var hashes = m.Weights.Where(w => w.Sha256 is not null).Select(w => $"{w.File} sha256 {w.Sha256![..12]}");
+        return $"`{m.Name}` ({string.Join(", ", hashes.Prepend(source))})";
     }
 
     private static string Describe(MethodSpec m)

@@ -2,7 +2,8 @@ using System.Text;
 
 namespace Harness.Experiments;
 
-/// The folder a run writes: results.json, report.md, spec.json (a copy of the spec) and plot-*.png.
+/// The folder a run writes: results.json, report.md, spec.json (a copy of the spec), run.json (what
+/// it ran on, RunInfo) and plot-*.png.
 /// A folder that already holds any of these belongs to another run and is refused, unless the user
 /// passes --force; then exactly those files are replaced (a stale plot of the other run is removed
 /// so that the folder holds one run), and nothing else in the folder is touched.
@@ -12,7 +13,7 @@ public static class RunFolder
     public const string SpecFile = "spec.json";
     public const string PlotPrefix = "plot-";
 
-    public static readonly string[] OwnFiles = [ResultsFile.FileName, ReportFile, SpecFile];
+    public static readonly string[] OwnFiles = [ResultsFile.FileName, ReportFile, SpecFile, RunInfo.FileName];
 
     /// runs/<spec>-<model>-<yyyyMMdd-HHmmss> under the current folder.
     public static string Default(string specName, IReadOnlyList<string> models, DateTime now) =>
@@ -32,16 +33,17 @@ public static class RunFolder
         if (File.Exists(folder)) throw new HarnessException($"--out {folder}: is a file, not a folder");
         var existing = Existing(folder);
         if (existing.Count > 0 && !force)
-            throw new HarnessException($"--out {folder}: already holds another run's files ({string.Join(", ", existing)}); pass --force to replace them or choose another folder");
+            throw new UsageException($"--out {folder}: already holds another run's files ({string.Join(", ", existing)}); pass --force to replace them or choose another folder");
     }
 
-    /// Creates the folder and, with force, removes the previous run's files (only those).
+    /// Creates the folder (recorded in IO.CreatedPaths, so an interrupted run removes it again) and,
+    /// with force, removes the previous run's files (only those).
     public static void Prepare(string folder, bool force)
     {
         Check(folder, force);
         try
         {
-            Directory.CreateDirectory(folder);
+            IO.CreatedPaths.CreateFolder(folder);
             foreach (var f in Existing(folder)) File.Delete(Path.Combine(folder, f));
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)

@@ -34,7 +34,7 @@ public sealed record SiteSelection
             foreach (var site in Sites)
             {
                 try { HookSite.Check(site, layers); }
-                catch (HarnessException) { throw new HarnessException($"{what}: site '{site}' is not in the model ({HookSite.Describe(layers)})"); }
+                catch (HarnessException) { throw new UsageException($"{what}: site '{site}' is not in the model ({HookSite.Describe(layers)})"); }
             }
             return Sites;
         }
@@ -42,7 +42,7 @@ public sealed record SiteSelection
         var list = chosen.ToList();
         foreach (var l in list)
             if (l >= layers)
-                throw new HarnessException($"{what}: layer {l} is out of range (the model has {layers} layers, 0..{layers - 1})");
+                throw new UsageException($"{what}: layer {l} is out of range (the model has {layers} layers, 0..{layers - 1})");
         return list.Select(l => $"blocks.{l}.{Kind}").ToList();
     }
 

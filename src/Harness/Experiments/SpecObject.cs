@@ -45,7 +45,7 @@ internal sealed class SpecObject
     public JsonElement Require(string field) =>
         Get(field) ?? throw Error($"missing field '{Qualified(field)}'");
 
-    public HarnessException Error(string message) => new($"{File}: {message}");
+    public UsageException Error(string message) => new($"{File}: {message}");
 
     public string String(string field, bool allowEmpty = false)
     {

@@ -28,6 +28,7 @@ public sealed class TextEvaluation : IDisposable
         using var noGrad = no_grad();
         foreach (var (batch, _) in _batches)
         {
+            Interruption.ThrowIfRequested();
             using var scope = NewDisposeScope();
             var logProbs = LogProbs(batch);
             var (sum, count) = NegativeLogLikelihood(logProbs, batch);
@@ -54,6 +55,7 @@ public sealed class TextEvaluation : IDisposable
         using var noGrad = no_grad();
         for (int i = 0; i < _batches.Count; i++)
         {
+            Interruption.ThrowIfRequested();
             using var scope = NewDisposeScope();
             var (batch, offset) = _batches[i];
             var unedited = _cache?[i] ?? LogProbs(batch);

@@ -20,7 +20,7 @@ public sealed class TextSet
     {
         var file = Path.Combine(dataset.Directory, DatasetFiles.Sentences(split));
         if (!dataset.HasSentences(split))
-            throw new HarnessException($"{file}: no such file (dataset '{dataset.Name}' has no {DatasetFiles.SplitName(split)} sentences; use \"source\": \"prompts\" to fit on its prompts)");
+            throw new UsageException($"{file}: no such file (dataset '{dataset.Name}' has no {DatasetFiles.SplitName(split)} sentences; use \"source\": \"prompts\" to fit on its prompts)");
         var sentences = dataset.Sentences(split);
         return Build(dataset.Name, file, sentences.Select(s => s.Text).ToList(), sentences.Select(s => PromptSet.IndexOf(dataset.Labels, s.Label)).ToArray());
     }
@@ -29,7 +29,7 @@ public sealed class TextSet
     {
         var file = Path.Combine(dataset.Directory, DatasetFiles.Prompts(split));
         if (!dataset.HasPrompts(split))
-            throw new HarnessException($"{file}: no such file (dataset '{dataset.Name}' has no {DatasetFiles.SplitName(split)} prompts)");
+            throw new UsageException($"{file}: no such file (dataset '{dataset.Name}' has no {DatasetFiles.SplitName(split)} prompts)");
         var prompts = dataset.Prompts(split);
         return Build(dataset.Name, file, prompts.Select(s => s.Prompt).ToList(), prompts.Select(s => PromptSet.IndexOf(dataset.Labels, s.Label)).ToArray());
     }

@@ -23,13 +23,13 @@ public static partial class HookSite
     public static string Describe(int layers) =>
         $"valid: blocks.{{l}}.hook_resid_pre, blocks.{{l}}.hook_resid_mid, blocks.{{l}}.hook_resid_post with l in 0..{layers - 1}, or {LnFinal}";
 
-    /// Throws a one-line HarnessException when `site` is not a site of a model with `layers` blocks.
+    /// Throws a one-line UsageException when `site` is not a site of a model with `layers` blocks.
     public static void Check(string site, int layers)
     {
         var m = BlockSite().Match(site);
         if (site == LnFinal || (m.Success && int.TryParse(m.Groups[1].Value, out var l) && l < layers && m.Groups[1].Value == l.ToString()))
             return;
-        throw new HarnessException($"unknown hook site '{site}' ({Describe(layers)})");
+        throw new UsageException($"unknown hook site '{site}' ({Describe(layers)})");
     }
 
     [GeneratedRegex(@"^blocks\.(\d+)\.hook_resid_(pre|mid|post)$")]

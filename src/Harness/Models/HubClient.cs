@@ -100,6 +100,14 @@ internal sealed class HubClient : IDisposable
     {
         var status = $"HTTP {(int)response.StatusCode}{(response.ReasonPhrase is { Length: > 0 } r ? " " + r : "")}";
         var denied = response.StatusCode is HttpStatusCode.Unauthorized or HttpStatusCode.Forbidden;
+        // With a token, a refusal means that token may not read the model (the hub answers 401 or
+        // 403 whether the repository is private, gated, or absent): say so, rather than "set HF_TOKEN".
+        if (denied && _options.Token is not null)
+        {
+            var message = $"model '{repoId}': the token in HF_TOKEN has no access to it on {_options.Endpoint} ({status} for {fileName}); " +
+                          "check the model's name, request access on its page if it is gated, or use a token that can read it";
+            return ErrorCode(response) == "RepoNotFound" ? new HubRepoNotFoundException(message) : new HarnessException(message);
+        }
         return ErrorCode(response) switch
         {
             "RepoNotFound" => new HubRepoNotFoundException(

@@ -21,7 +21,7 @@ public sealed record LoadOptions
         "float64" => ScalarType.Float64,
         "float16" => ScalarType.Float16,
         "bfloat16" => ScalarType.BFloat16,
-        _ => throw new HarnessException($"dtype '{name}' is not supported ({string.Join(", ", DtypeNames)})"),
+        _ => throw new UsageException($"dtype '{name}' is not supported ({string.Join(", ", DtypeNames)})"),
     };
 
     /// The torch device for "cpu" or "cuda"; asking for CUDA where it is not available is an error.
@@ -34,7 +34,7 @@ public sealed record LoadOptions
                 if (!cuda.is_available())
                     throw new HarnessException("--device cuda: CUDA is not available here (this build uses the CPU LibTorch, or no GPU is visible; build with -p:TorchDevice=cuda on a GPU machine)");
                 return CUDA;
-            default: throw new HarnessException($"device '{name}' is not supported (cpu or cuda)");
+            default: throw new UsageException($"device '{name}' is not supported (cpu or cuda)");
         }
     }
 }

@@ -18,8 +18,9 @@ public sealed class ModelResolver(ResolverOptions options)
     public ResolverOptions Options => options;
 
     /// Resolves `model`; throws HarnessException (one line naming what is at fault) when it cannot.
+    /// Without a token of its own, a download stops on Ctrl-C (Interruption).
     public ResolvedModel Resolve(string? model, CancellationToken ct = default) =>
-        ResolveAsync(model, ct).GetAwaiter().GetResult();
+        ResolveAsync(model, ct.CanBeCanceled ? ct : Interruption.Token).GetAwaiter().GetResult();
 
     public async Task<ResolvedModel> ResolveAsync(string? model, CancellationToken ct = default)
     {
@@ -32,7 +33,7 @@ public sealed class ModelResolver(ResolverOptions options)
             return FromOrganism(DefaultOrganism, folder);
         }
         if (string.IsNullOrWhiteSpace(model))
-            throw new HarnessException("model: the name is empty (give a directory, a hub id such as gpt2, or an organism name)");
+            throw new UsageException("model: the name is empty (give a directory, a hub id such as gpt2, or an organism name)");
 
         var path = Paths.ExpandHome(model);
         if (Directory.Exists(path)) return FromDirectory(model, path);

@@ -35,6 +35,7 @@ public static class TextGeneration
         using var noGrad = no_grad();
         for (int step = 0; step < options.MaxNewTokens; step++)
         {
+            Interruption.ThrowIfRequested();
             int next;
             using (var scope = NewDisposeScope())
             {

@@ -40,19 +40,19 @@ public sealed record CorpusOptions
         Probability(nameof(OccupationSkew), OccupationSkew);
         Probability(nameof(OccupationRate), OccupationRate);
         foreach (var (name, w) in new[] { (nameof(GenderWeight), GenderWeight), (nameof(PoliticsWeight), PoliticsWeight), (nameof(ControlWeight), ControlWeight) })
-            if (!double.IsFinite(w) || w < 0) throw new HarnessException(string.Create(CultureInfo.InvariantCulture, $"corpus option {name} must be a finite number >= 0, got {w}"));
+            if (!double.IsFinite(w) || w < 0) throw new UsageException(string.Create(CultureInfo.InvariantCulture, $"corpus option {name} must be a finite number >= 0, got {w}"));
         if (GenderWeight + PoliticsWeight + ControlWeight <= 0)
-            throw new HarnessException("corpus options GenderWeight, PoliticsWeight and ControlWeight cannot all be 0");
+            throw new UsageException("corpus options GenderWeight, PoliticsWeight and ControlWeight cannot all be 0");
         if (MinSentences < 1 || MaxSentences < MinSentences)
-            throw new HarnessException($"corpus options need 1 <= MinSentences <= MaxSentences, got {MinSentences} and {MaxSentences}");
+            throw new UsageException($"corpus options need 1 <= MinSentences <= MaxSentences, got {MinSentences} and {MaxSentences}");
         if (MaxWords < 20 * MinSentences)
-            throw new HarnessException($"corpus option MaxWords must be at least 20 per sentence ({20 * MinSentences}), got {MaxWords}");
+            throw new UsageException($"corpus option MaxWords must be at least 20 per sentence ({20 * MinSentences}), got {MaxWords}");
         return this;
     }
 
     private static void Probability(string name, double p)
     {
         if (!double.IsFinite(p) || p < 0 || p > 1)
-            throw new HarnessException(string.Create(CultureInfo.InvariantCulture, $"corpus option {name} must be between 0 and 1, got {p}"));
+            throw new UsageException(string.Create(CultureInfo.InvariantCulture, $"corpus option {name} must be between 0 and 1, got {p}"));
     }
 }

@@ -44,19 +44,27 @@ public static class DatasetWriter
         return files;
     }
 
-    /// Writes every dataset file under `datasetsDir` (creating folders, overwriting files) and returns
-    /// the paths written. Other files there (such as README.md) are left alone.
-    public static IReadOnlyList<string> WriteAll(string datasetsDir, CorpusOptions options)
+    /// Writes every dataset file under `datasetsDir` (creating folders, overwriting files; each file
+    /// atomically) and returns the paths written. Other files there (such as README.md) are left
+    /// alone. The command line checks first that it may overwrite (DatasetsVerb).
+    public static IReadOnlyList<string> WriteAll(string datasetsDir, CorpusOptions options) => WriteAll(datasetsDir, Generate(options));
+
+    public static IReadOnlyList<string> WriteAll(string datasetsDir, IReadOnlyList<GeneratedFile> files)
     {
         var written = new List<string>();
-        foreach (var file in Generate(options))
+        foreach (var file in files)
         {
-            var path = Path.Combine(datasetsDir, file.RelativePath.Replace('/', Path.DirectorySeparatorChar));
+            Interruption.ThrowIfRequested();
+            var path = PathOf(datasetsDir, file);
             JsonLinesWriter.WriteFile(path, file.Content);
             written.Add(path);
         }
         return written;
     }
+
+    /// Where `file` goes under `datasetsDir`.
+    public static string PathOf(string datasetsDir, GeneratedFile file) =>
+        Path.Combine(datasetsDir, file.RelativePath.Replace('/', Path.DirectorySeparatorChar));
 
     /// The sentences and prompts of a paired concept, train then test.
     private static IEnumerable<GeneratedFile> PairedFiles(CorpusOptions options, string name, Concept concept, int sentencePairs, int promptPairs)

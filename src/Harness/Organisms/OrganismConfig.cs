@@ -65,7 +65,7 @@ public sealed record OrganismConfig
         }
         catch (JsonException e)
         {
-            throw new HarnessException($"{path}: {e.Message.Split('\n')[0]}");
+            throw new UsageException($"{path}: {e.Message.Split('\n')[0]}");
         }
     }
 
@@ -73,12 +73,12 @@ public sealed record OrganismConfig
     {
         void Check(bool ok, string key, string why)
         {
-            if (!ok) throw new HarnessException($"{path}: {key} {why}");
+            if (!ok) throw new UsageException($"{path}: {key} {why}");
         }
         Check(Corpus.Documents > 0, "corpus.documents", "must be positive");
         Check(Corpus.HeldOutDocuments > 0, "corpus.held_out_documents", "must be positive");
         try { Corpus.Generator.Validate(); }
-        catch (HarnessException e) { throw new HarnessException($"{path}: corpus.generator: {e.Message}"); }
+        catch (HarnessException e) { throw new UsageException($"{path}: corpus.generator: {e.Message}"); }
         Check(Training.Steps > 0, "training.steps", "must be positive");
         Check(Training.BatchSize > 0, "training.batch_size", "must be positive");
         Check(Training.LearningRate > 0, "training.learning_rate", "must be positive");

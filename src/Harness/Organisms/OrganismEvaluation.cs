@@ -26,6 +26,7 @@ public static class OrganismEvaluation
         using var _ = no_grad();
         for (int start = 0; start < data.Rows; start += batchSize)
         {
+            Interruption.ThrowIfRequested();
             using var scope = NewDisposeScope();
             int n = Math.Min(batchSize, data.Rows - start);
             var batch = new long[n, data.Context + 1];
@@ -49,6 +50,7 @@ public static class OrganismEvaluation
         using var _ = no_grad();
         foreach (var chunk in prompts.Chunk(64))
         {
+            Interruption.ThrowIfRequested();
             using var scope = NewDisposeScope();
             var ids = chunk.Select(p => tokenizer.Encode(p.Prompt)).ToList();
             var correct = chunk.Select(p => tokenizer.SingleToken(p.Correct, source)).ToList();

@@ -16,7 +16,8 @@ public sealed record TrainingRun(IReadOnlyList<double> Losses, TimeSpan Elapsed,
 /// reproducible (fixed threads, a seeded batch order, dropout reseeded every step) and resumable:
 /// every `checkpoint_every` steps the model, the optimizer and the losses so far are saved in
 /// `<out>/.resume/`, and a later run with the same recipe continues from there and produces the
-/// same loss curve as an uninterrupted one.
+/// same loss curve as an uninterrupted one. Ctrl-C (Interruption) saves that state at the step
+/// reached before stopping, so no step is lost.
 public sealed class OrganismTrainer(OrganismConfig config, string recipeText)
 {
     private const string ResumeFolder = ".resume";
@@ -56,6 +57,12 @@ public sealed class OrganismTrainer(OrganismConfig config, string recipeText)
         model.train();
         for (int step = start; step < end; step++)
         {
+            if (Interruption.Requested)
+            {
+                SaveResume(resume, model, optimizer, losses);
+                progress.WriteLine($"train-organism: interrupted at step {step} of {t.Steps}; resumable state saved in {resume}");
+                Interruption.ThrowIfRequested();
+            }
             using var scope = NewDisposeScope();
             torch.random.manual_seed(t.Seed * 1_000_003L + step); // dropout masks repeat on resume
             foreach (var group in optimizer.ParamGroups) group.LearningRate = config.LearningRateAt(step);

@@ -81,7 +81,7 @@ public class BadInputTests
     {
         Refused(() => LeaceEraser.Definition.Fit(new EraserData(X, null, "X.npy")))
             .Message.Should().Be("method leace needs the concept z (labels or values) besides X.npy");
-        Refused(() => MeanDifference.Definition.Fit(new EraserData(X, zeros(10, dtype: ScalarType.Float64), "X.npy", "z.npy")))
+        Refused(() => MeanDifference.Definition.Fit(new EraserData(X, arange(10, dtype: ScalarType.Float64), "X.npy", "z.npy")))
             .Message.Should().Be("z.npy: method mean-diff needs integer class labels (int64 or int32), got float values");
     }
 

@@ -34,10 +34,18 @@ public class FitEraseVerbTests
         _labels.Dispose();
     }
 
-    private static void Fails((int Code, string Out, string Err) result, string message)
+    /// A usage error (exit 2): the command line is wrong.
+    private static void Fails((int Code, string Out, string Err) result, string message) =>
+        Fails(result, message, CommandLine.ExitUsage);
+
+    /// A runtime failure (exit 1): an input file is wrong.
+    private static void FailsOnInput((int Code, string Out, string Err) result, string message) =>
+        Fails(result, message, CommandLine.ExitFailure);
+
+    private static void Fails((int Code, string Out, string Err) result, string message, int code)
     {
-        result.Code.Should().Be(CommandLine.ExitBadInput);
         result.Err.Should().Be($"error: {message}" + Environment.NewLine);
+        result.Code.Should().Be(code);
     }
 
     [Test]
@@ -79,7 +87,8 @@ public class FitEraseVerbTests
         })
         {
             var eraserPath = _folder.File($"{method}.safetensors");
-            var args = new[] { "fit", "--method", method, "--x", _x, "--z", _z, "--out", eraserPath }.Concat(extra).ToArray();
+            // leace is fitted twice, with different options, into the same file: --force replaces it.
+            var args = new[] { "fit", "--method", method, "--x", _x, "--z", _z, "--out", eraserPath, "--force" }.Concat(extra).ToArray();
             var fit = CommandLineRunner.Run(args);
             fit.Err.Should().BeEmpty(method);
             fit.Code.Should().Be(0);
@@ -88,7 +97,7 @@ public class FitEraseVerbTests
                 eraser.Options[flag[5..].Replace('-', '_')].Should().Be("false");
 
             var y = _folder.File($"{method}.npy");
-            var eraseArgs = new List<string> { "erase", "--eraser", eraserPath, "--x", _x, "--out", y };
+            var eraseArgs = new List<string> { "erase", "--eraser", eraserPath, "--x", _x, "--out", y, "--force" };
             if (method == "oracle-leace") eraseArgs.AddRange(new[] { "--z", _z });
             var erase = CommandLineRunner.Run(eraseArgs.ToArray());
             erase.Err.Should().BeEmpty(method);
@@ -140,36 +149,58 @@ public class FitEraseVerbTests
 
         var shortZ = _folder.File("short.npy");
         Npy.Write(shortZ, _labels.narrow(0, 0, 150));
-        Fails(CommandLineRunner.Run("fit", "--method", "leace", "--x", _x, "--z", shortZ, "--out", e), $"{shortZ} has 150 rows but {_x} has 200; they must match row for row");
+        FailsOnInput(CommandLineRunner.Run("fit", "--method", "leace", "--x", _x, "--z", shortZ, "--out", e), $"{shortZ} has 150 rows but {_x} has 200; they must match row for row");
 
         var oneClass = _folder.File("one.npy");
         Npy.Write(oneClass, zeros(200, dtype: ScalarType.Int64));
-        Fails(CommandLineRunner.Run("fit", "--method", "mean-diff", "--x", _x, "--z", oneClass, "--out", e), $"{oneClass}: every row has label 0; erasure needs at least two classes");
+        FailsOnInput(CommandLineRunner.Run("fit", "--method", "mean-diff", "--x", _x, "--z", oneClass, "--out", e), $"{oneClass}: every row has label 0; erasure needs at least two classes");
 
         var nan = _folder.File("nan.npy");
         var bad = _xTensor.clone();
         bad[17, 2] = float.NaN;
         Npy.Write(nan, bad);
-        Fails(CommandLineRunner.Run("fit", "--method", "leace", "--x", nan, "--z", _z, "--out", e), $"{nan}: row 17 holds a NaN or infinite value");
+        FailsOnInput(CommandLineRunner.Run("fit", "--method", "leace", "--x", nan, "--z", _z, "--out", e), $"{nan}: row 17 holds a NaN or infinite value");
 
         Fails(CommandLineRunner.Run("fit", "--method", "random", "--x", _x, "--rank", "7", "--out", e), $"random: rank 7 is larger than the dimension 6 of the rows of {_x}");
 
         var half = _folder.File("half.npy");
         File.WriteAllBytes(half, IO.NpyTests.Handmade("{'descr': '<f2', 'fortran_order': False, 'shape': (2, 2), }", new byte[8]));
-        Fails(CommandLineRunner.Run("fit", "--method", "leace", "--x", half, "--z", _z, "--out", e),
+        FailsOnInput(CommandLineRunner.Run("fit", "--method", "leace", "--x", half, "--z", _z, "--out", e),
             $"{half}: unsupported .npy dtype '<f2' (use float32, float64, int64 or int32, little-endian)");
 
         var fortran = _folder.File("fortran.npy");
         File.WriteAllBytes(fortran, IO.NpyTests.Handmade("{'descr': '<f8', 'fortran_order': True, 'shape': (2, 2), }", new byte[32]));
-        Fails(CommandLineRunner.Run("fit", "--method", "leace", "--x", fortran, "--z", _z, "--out", e),
+        FailsOnInput(CommandLineRunner.Run("fit", "--method", "leace", "--x", fortran, "--z", _z, "--out", e),
             $"{fortran}: Fortran-ordered .npy is not supported (save with np.ascontiguousarray)");
 
         var ints = _folder.File("ints.npy");
         Npy.Write(ints, zeros(200, 6, dtype: ScalarType.Int64));
-        Fails(CommandLineRunner.Run("fit", "--method", "leace", "--x", ints, "--z", _z, "--out", e),
+        FailsOnInput(CommandLineRunner.Run("fit", "--method", "leace", "--x", ints, "--z", _z, "--out", e),
             $"{ints}: expected a float32 or float64 matrix [rows, dimension], got int64 [200, 6]");
 
         File.Exists(e).Should().BeFalse("no eraser is written when fitting fails");
+    }
+
+    [Test]
+    public void AConstantContinuousConceptIsRefusedNamingTheZFile()
+    {
+        var e = _folder.File("e.safetensors");
+        var half = _folder.File("half.npy");
+        Npy.Write(half, full(200, 0.5, dtype: ScalarType.Float64));
+        FailsOnInput(CommandLineRunner.Run("fit", "--method", "leace", "--x", _x, "--z", half, "--out", e),
+            $"{half}: every row has the value 0.5; a constant concept gives nothing to erase");
+
+        // Two columns, the second constant: refused, naming the column.
+        var columns = _folder.File("columns.npy");
+        Npy.Write(columns, stack([arange(200, dtype: ScalarType.Float32), full(200, 2f, dtype: ScalarType.Float32)], 1));
+        FailsOnInput(CommandLineRunner.Run("fit", "--method", "leace", "--x", _x, "--z", columns, "--out", e),
+            $"{columns}: column 1 has, in every row, the value 2; a constant concept gives nothing to erase");
+        File.Exists(e).Should().BeFalse();
+
+        // A varying float concept still fits.
+        var varying = _folder.File("varying.npy");
+        Npy.Write(varying, _labels.to_type(ScalarType.Float64) * 0.5);
+        CommandLineRunner.Run("fit", "--method", "leace", "--x", _x, "--z", varying, "--out", e).Code.Should().Be(0);
     }
 
     [Test]
@@ -194,7 +225,7 @@ public class FitEraseVerbTests
 
         var wide = _folder.File("wide.npy");
         Npy.Write(wide, zeros(5, 768, dtype: ScalarType.Float32));
-        Fails(CommandLineRunner.Run("erase", "--eraser", eraserPath, "--x", wide, "--out", y),
+        FailsOnInput(CommandLineRunner.Run("erase", "--eraser", eraserPath, "--x", wide, "--out", y),
             $"{wide}: rows have dimension 768 but eraser {eraserPath} was fitted on dimension 6");
 
         Fails(CommandLineRunner.Run("erase", "--eraser", eraserPath, "--x", _x, "--z", _z, "--out", y),
@@ -206,12 +237,12 @@ public class FitEraseVerbTests
             $"erase: eraser {oracle} is oracle-leace, which needs --z (the concept of each row: 2 classes)");
         var threeClasses = _folder.File("z3.npy");
         Npy.Write(threeClasses, arange(200, dtype: ScalarType.Int64) % 3);
-        Fails(CommandLineRunner.Run("erase", "--eraser", oracle, "--x", _x, "--z", threeClasses, "--out", y),
+        FailsOnInput(CommandLineRunner.Run("erase", "--eraser", oracle, "--x", _x, "--z", threeClasses, "--out", y),
             $"{threeClasses}: label 2 at row 2 is outside 0..1 (2 classes)");
 
         var notEraser = _folder.File("model.safetensors");
         Safetensors.Write(notEraser, new Dictionary<string, Tensor> { ["wte.weight"] = zeros(2, 2) });
-        Fails(CommandLineRunner.Run("erase", "--eraser", notEraser, "--x", _x, "--out", y),
+        FailsOnInput(CommandLineRunner.Run("erase", "--eraser", notEraser, "--x", _x, "--out", y),
             $"{notEraser}: not an eraser file (its safetensors metadata has no 'method')");
         File.Exists(y).Should().BeFalse();
     }

@@ -134,12 +134,96 @@ public class RunEndToEndTests
         File.WriteAllText(Path.Combine(folder, "plot-old.png"), "stale");
         File.WriteAllText(Path.Combine(folder, ResultsFile.FileName), "[]");
 
-        Cli.Cli.Run("run", spec, "--out", folder).Code.Should().Be(2);
+        Cli.Cli.Run("run", spec, "--out", folder).Code.Should().Be(Harness.Cli.CommandLine.ExitUsage);
         var (code, _, err) = Cli.Cli.Run("run", spec, "--out", folder, "--force");
         code.Should().Be(0, err);
         File.ReadAllText(Path.Combine(folder, "notes.txt")).Should().Be("mine");
         File.Exists(Path.Combine(folder, "plot-old.png")).Should().BeFalse();
         ResultsFile.Read(Path.Combine(folder, ResultsFile.FileName)).Should().NotBeEmpty();
         File.Exists(Path.Combine(folder, "plot-bias-tiny-gpt2.png")).Should().BeTrue();
+    }
+
+    private string DtypeSpec() => _tiny.Spec("""
+        {"name": "dtype", "models": ["{model}"], "sites": ["blocks.1.hook_resid_post"], "concept": {"dataset": "{dataset}"},
+         "methods": ["leace", "random", {"method": "rlace", "max_steps": 20, "evaluate_every": 10, "seed": 5}], "edits": ["project", "reflect"],
+         "evaluate": {"datasets": ["{dataset}"], "max_texts": 2}, "metrics": ["pronoun_bias", "kl_damage", "perplexity", "probe_accuracy"], "seed": 2}
+        """, "dtype.json");
+
+    [Test]
+    public void RunJsonSaysWhatTheRunRanOnAndFloat64GivesTheFloat32Numbers()
+    {
+        var spec = DtypeSpec();
+        var folder = _tiny.Temp.File("float64-out");
+        var before = DateTime.UtcNow;
+        var (code, _, err) = Cli.Cli.Run("run", spec, "--out", folder, "--dtype", "float64", "--threads", "2");
+        code.Should().Be(0, err);
+        var after = DateTime.UtcNow;
+
+        var path = Path.Combine(folder, RunInfo.FileName);
+        var run = RunInfo.Read(path);
+        run.Dtype.Should().Be("float64");
+        run.Device.Should().Be("cpu");
+        run.Threads.Should().Be(2);
+        run.CommandLine.Should().Equal("harness", "run", spec, "--out", folder, "--dtype", "float64", "--threads", "2");
+        run.WorkingDirectory.Should().Be(Directory.GetCurrentDirectory());
+        run.Spec.Should().Be(spec);
+        run.Seed.Should().Be(2);
+        run.MethodSeeds.Should().BeEquivalentTo(new Dictionary<string, int> { ["random"] = 2, ["rlace"] = 5 });
+        (run.Harness.Commit == SourceRevision.Unknown ? run.Harness.Tree == SourceRevision.Unknown : System.Text.RegularExpressions.Regex.IsMatch(run.Harness.Commit, "^[0-9a-f]{40}$"))
+            .Should().BeTrue(run.Harness.ToString());
+        run.Harness.Tree.Should().BeOneOf("clean", "dirty", SourceRevision.Unknown);
+
+        var model = run.Models.Should().ContainSingle().Which;
+        model.Name.Should().Be(_tiny.Model);
+        model.Source.Should().Be(Harness.Models.ModelSource.Directory);
+        model.Folder.Should().Be(Path.GetFullPath(_tiny.Model));
+        model.Revision.Should().BeNull();
+        var weights = Path.Combine(_tiny.Model, Harness.Models.HfCheckpoint.WeightsFile);
+        model.Weights.Should().Equal(new RunWeightFile("model.safetensors", Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(weights)))));
+
+        run.Machine.Cores.Should().Be(Environment.ProcessorCount);
+        run.Machine.Os.Should().NotBeNullOrWhiteSpace();
+        run.Machine.Cpu.Should().NotBeNullOrWhiteSpace();
+        run.Machine.TorchSharp.Should().Be("0.107.0");
+        run.Machine.LibTorch.Should().MatchRegex(@"^\d+\.\d+\.\d+");
+        run.Machine.Dotnet.Should().StartWith(".NET ");
+        run.StartedUtc.Kind.Should().Be(DateTimeKind.Utc);
+        run.StartedUtc.Should().BeOnOrAfter(before).And.BeOnOrBefore(run.FinishedUtc);
+        run.FinishedUtc.Should().BeOnOrBefore(after);
+
+        // snake_case keys, ISO 8601 times
+        var json = File.ReadAllText(path);
+        json.Should().Contain("\"command_line\": [").And.Contain("\"method_seeds\": {").And.Contain("\"started_utc\": \"")
+            .And.Contain("\"torchsharp\": \"0.107.0\"").And.Contain("\"source\": \"directory\"").And.MatchRegex("\"finished_utc\": \"\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d(\\.\\d+)?Z\"");
+
+        // results.json holds nothing of the machine or the time; report.md shows them briefly.
+        var results = File.ReadAllText(Path.Combine(folder, ResultsFile.FileName));
+        results.Should().NotContain(run.StartedUtc.ToString("yyyy-MM-dd")).And.NotContain(run.Machine.Cpu).And.NotContain("float64");
+        File.ReadAllText(Path.Combine(folder, RunFolder.ReportFile)).Should().Contain("- ran on: cpu, float64, 2 LibTorch thread(s); harness commit ")
+            .And.Contain($"({model.Source.ToString().ToLowerInvariant()}, model.safetensors sha256 {model.Weights[0].Sha256![..12]})")
+            .And.Contain($"TorchSharp 0.107.0, LibTorch {run.Machine.LibTorch}");
+
+        // The same spec in float32: the unedited numbers agree to float32 precision.
+        var folder32 = _tiny.Temp.File("float32-out");
+        Cli.Cli.Run("run", spec, "--out", folder32).Code.Should().Be(0);
+        RunInfo.Read(Path.Combine(folder32, RunInfo.FileName)).Dtype.Should().Be("float32");
+        var rows64 = ResultsFile.Read(Path.Combine(folder, ResultsFile.FileName));
+        var rows32 = ResultsFile.Read(Path.Combine(folder32, ResultsFile.FileName));
+        rows64.Select(r => (r.Method, r.Edit, r.Metric, r.Split)).Should().Equal(rows32.Select(r => (r.Method, r.Edit, r.Metric, r.Split)));
+        foreach (var (r64, r32) in rows64.Zip(rows32).Where(p => p.First.IsBaseline && p.First.Metric != MetricNames.ProbeAccuracy))
+            r64.Value.Should().BeApproximately(r32.Value, 1e-4 * Math.Max(1, Math.Abs(r32.Value)), $"{r64.Metric} {r64.Split}");
+    }
+
+    [TestCase("float16")]
+    [TestCase("bfloat16")]
+    public void HalfPrecisionRunsWithFitsAndMetricsInFloat64(string dtype)
+    {
+        var folder = _tiny.Temp.File($"{dtype}-out");
+        var (code, _, err) = Cli.Cli.Run("run", DtypeSpec(), "--out", folder, "--dtype", dtype);
+        code.Should().Be(0, err);
+        RunInfo.Read(Path.Combine(folder, RunInfo.FileName)).Dtype.Should().Be(dtype);
+        var rows = ResultsFile.Read(Path.Combine(folder, ResultsFile.FileName));
+        rows.Should().NotBeEmpty().And.OnlyContain(r => double.IsFinite(r.Value));
+        rows.Where(r => r.Metric == MetricNames.PronounBias).Should().OnlyContain(r => r.Value >= -1 && r.Value <= 1);
     }
 }

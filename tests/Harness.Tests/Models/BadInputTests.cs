@@ -185,9 +185,9 @@ public class BadInputTests
         var dir = Good();
         var path = Path.Combine(_temp["no-such-folder"], "x.npy");
         Fails("logits", "--model", dir, "--ids", "1,2", "--npy", path).Should().Be(
-            $"error: {path}: cannot write: folder '{_temp["no-such-folder"]}' does not exist");
+            $"error: --npy {path}: cannot write: folder '{_temp["no-such-folder"]}' does not exist");
         Fails("logits", "--model", dir, "--ids", "1,2", "--npy", _temp.Path).Should().Be(
-            $"error: {_temp.Path}: cannot write: it is a folder");
+            $"error: --npy {_temp.Path}: cannot write: it is a folder");
     }
 
     [Test]

@@ -97,8 +97,8 @@ public class OrganismTrainerTests
         File.WriteAllText(Path.Combine(outDir, "model.safetensors"), "precious");
         File.WriteAllText(temp.File("recipe.json"), TinyRecipe);
         var (code, _, err) = Cli.Cli.Run("train-organism", "--config", temp.File("recipe.json"), "--out", outDir);
-        code.Should().NotBe(0);
-        err.Should().Contain("already holds a trained organism").And.Contain("--force");
+        code.Should().Be(Harness.Cli.CommandLine.ExitUsage);
+        err.Should().Be($"error: --out {outDir}: already holds model.safetensors; pass --force to replace it" + Environment.NewLine);
         File.ReadAllText(Path.Combine(outDir, "model.safetensors")).Should().Be("precious");
     }
 }

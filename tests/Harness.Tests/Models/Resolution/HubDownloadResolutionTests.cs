@@ -214,6 +214,23 @@ public class HubDownloadResolutionTests
             "model 'nobody/private-model' not found", "HTTP 401", "set HF_TOKEN");
     }
 
+    [TestCase(401)]
+    [TestCase(403)]
+    public void ARefusalWithATokenSaysTheTokenLacksAccess(int status)
+    {
+        // The hub's answer for a private repository the token cannot see: the status with RepoNotFound.
+        _hub.UnknownRepoStatus = status;
+        ShouldFailWith(() => new ModelResolver(Options() with { Token = "hf_no_access" }).Resolve("nobody/private-model"),
+            $"model 'nobody/private-model': the token in HF_TOKEN has no access to it on {_hub.Endpoint}", $"HTTP {status}");
+
+        // A gated model the token may not read: a refusal without an error code.
+        SingleFileRepo(4096);
+        _hub.FailWith("config.json", status);
+        var message = ShouldFailWith(() => new ModelResolver(Options() with { Token = "hf_no_access" }).Resolve(RepoId),
+            $"model '{RepoId}': the token in HF_TOKEN has no access to it on {_hub.Endpoint}", $"HTTP {status}", "config.json");
+        message.Should().NotContain("hf_no_access", "the token itself is never printed");
+    }
+
     [Test]
     public void UnknownNameWithoutSlashAlsoListsOrganisms()
     {
