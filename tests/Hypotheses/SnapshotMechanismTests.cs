@@ -37,19 +37,20 @@ public class SnapshotMechanismTests
 
     // ---- rounding ----
 
-    [TestCase(0.873412, 0.873)]
-    [TestCase(-0.873412, -0.873)]
-    [TestCase(35.2134, 35.2)]
-    [TestCase(1234.5, 1230.0)]
-    [TestCase(987654.0, 988000.0)]
-    [TestCase(0.012345, 0.0123)]
-    [TestCase(0.0012345, 0.0012)]
-    [TestCase(0.00004, 0.0)]
-    [TestCase(0.99951, 1.0)]
+    [TestCase(0.873412, 0.8734)]
+    [TestCase(-0.873412, -0.8734)]
+    [TestCase(35.2134, 35.21)]
+    [TestCase(1234.5, 1235.0)]
+    [TestCase(987654.0, 987700.0)]
+    [TestCase(0.012345, 0.01235)]
+    [TestCase(0.00123456, 0.001235)]
+    [TestCase(0.00004, 0.00004)]
+    [TestCase(0.0000004, 0.0)]
+    [TestCase(0.99996, 1.0)]
     [TestCase(0.0125, 0.0125)]
     [TestCase(2.0, 2.0)]
     [TestCase(0.0, 0.0)]
-    public void Rounding_keeps_three_significant_digits_and_at_most_four_decimals(double value, double expected)
+    public void Rounding_keeps_four_significant_digits_and_at_most_six_decimals(double value, double expected)
     {
         SnapshotRounding.Default.Round(value).Should().Be(expected);
     }
@@ -57,7 +58,7 @@ public class SnapshotMechanismTests
     [Test]
     public void Rounding_never_writes_negative_zero_and_keeps_non_finite_values()
     {
-        var rounded = SnapshotRounding.Default.Round(-0.00001);
+        var rounded = SnapshotRounding.Default.Round(-0.0000001);
         rounded.Should().Be(0.0);
         double.IsNegative(rounded).Should().BeFalse("-0.0 would show up as a diff against 0.0");
         double.IsNaN(SnapshotRounding.Default.Round(double.NaN)).Should().BeTrue();
@@ -101,11 +102,11 @@ public class SnapshotMechanismTests
         r["Count"]!.Type.Should().Be(JTokenType.Integer);
         r["Count"]!.Value<long>().Should().Be(12);
         r["Single"]!.Value<double>().Should().Be(0.1);
-        r["Amount"]!.Value<double>().Should().Be(1.23);
-        r["Series"]!.Values<double>().Should().Equal(0.111, 0.222);
-        r["Nested"]![0]!["Deep"]!["x"]![0]!.Value<double>().Should().Be(3.14);
+        r["Amount"]!.Value<double>().Should().Be(1.235);
+        r["Series"]!.Values<double>().Should().Equal(0.1111, 0.2222);
+        r["Nested"]![0]!["Deep"]!["x"]![0]!.Value<double>().Should().Be(3.142);
         r["Missing"]!.Value<string>().Should().Be("NaN");
-        r["Raw"]!["p"]!.Value<double>().Should().Be(0.988);
+        r["Raw"]!["p"]!.Value<double>().Should().Be(0.9877);
         r["Raw"]!["n"]!.Value<long>().Should().Be(3);
     }
 
@@ -285,7 +286,7 @@ public class SnapshotMechanismTests
 
         outcome.Status.Should().Be(SnapshotStatus.Mismatched);
         outcome.Passed.Should().BeFalse();
-        outcome.Message.Should().Contain("result.Bias: 0.873 -> -0.41")
+        outcome.Message.Should().Contain("result.Bias: 0.8734 -> -0.41")
             .And.Contain("result.Verdict: \"supported\" -> \"refuted\"")
             .And.NotContain("result.Metrics", "unchanged values are not listed")
             .And.Contain("snapshots/gpt2/__mismatch__/Demo.json")
@@ -384,7 +385,7 @@ public class SnapshotMechanismTests
         // Assert.Throws runs the delegate in an isolated context, so the failure it records does not
         // fail this test.
         var mismatch = Assert.Throws<AssertionException>(() => MetricSnapshot.Match("Demo", Result(bias: 0.2), Settings()));
-        mismatch.Message.Should().Contain("result.Bias: 0.873 -> 0.2");
+        mismatch.Message.Should().Contain("result.Bias: 0.8734 -> 0.2");
 
         var missing = Assert.Throws<AssertionException>(() => MetricSnapshot.Match("Absent", Result(), Settings(ci: true)));
         missing.Message.Should().Contain("snapshots/gpt2/Absent.json");

@@ -1,6 +1,7 @@
 using System.Globalization;
 using Harness.Experiments;
 using Hypotheses.Snapshots;
+using Newtonsoft.Json.Linq;
 
 namespace Hypotheses;
 
@@ -19,7 +20,8 @@ namespace Hypotheses;
 ///
 /// The first folder is the reference. For every metric it prints the largest absolute and relative
 /// difference of any other setting from the reference, where it occurred, and the share of its
-/// tolerance it used; and it fails if a difference exceeds the tolerance.
+/// tolerance it used; it fails if a difference exceeds the tolerance, or if any setting's numbers do
+/// not match the committed snapshots (snapshots/<model>/, HARNESS_MODEL as for the tests).
 public class ToleranceSurvey
 {
     public const string Variable = "HARNESS_SURVEY";
@@ -57,6 +59,28 @@ public class ToleranceSurvey
         foreach (var (metric, w) in worst.OrderBy(w => w.Key, StringComparer.Ordinal))
             TestContext.Out.WriteLine($"{metric,-22} {counts[metric],7} {F(w.Abs),11} {F(w.Rel),9} {tolerances.For(metric),22} {w.Used,6:P0}  {w.Where}");
         worst.Where(w => w.Value.Used > 1).Select(w => w.Key).Should().BeEmpty("every difference between settings is within its metric's tolerance");
+
+        // And every setting's numbers match the committed snapshots, as the hypothesis tests would
+        // decide (the verdict words are not in results.json: the tests themselves check those).
+        var settings = SnapshotSettings.Current;
+        foreach (var folder in folders)
+        {
+            var mismatches = new List<string>();
+            foreach (var file in Directory.EnumerateFiles(folder, ResultsFile.FileName, SearchOption.AllDirectories).Order(StringComparer.Ordinal))
+            {
+                var hypothesis = Path.GetFileName(Path.GetDirectoryName(file)!);
+                var snapshot = Path.Combine(settings.ModelFolder, hypothesis + ".json");
+                if (!File.Exists(snapshot)) { mismatches.Add($"{hypothesis}: no snapshot {snapshot}"); continue; }
+                var stored = JToken.Parse(File.ReadAllText(snapshot))["result"]!["Metrics"]!;
+                var metrics = new SortedDictionary<string, double>(StringComparer.Ordinal);
+                foreach (var r in ResultsFile.Read(file))
+                    metrics[$"{r.Model} | {r.Site} | {r.Method} | {r.Edit} | {r.Dataset} | {r.Split} | {r.Metric}"] = r.Value;
+                mismatches.AddRange(SnapshotDiff.Compare(stored, SnapshotJson.ToToken(metrics, null), settings.Rounding, tolerances)
+                    .Select(line => $"{hypothesis}: {line}"));
+            }
+            TestContext.Out.WriteLine($"{folder} against {settings.ModelFolder}: {(mismatches.Count == 0 ? "every number matches" : string.Join("\n  ", mismatches.Prepend($"{mismatches.Count} mismatch(es)")))}");
+            mismatches.Should().BeEmpty($"{folder} matches the committed snapshots");
+        }
     }
 
     /// Every number of every hypothesis in a copy of runs/hypotheses/, by hypothesis and row.

@@ -1,26 +1,27 @@
 namespace Hypotheses.Snapshots;
 
-/// How every floating-point number in a snapshotted result is rounded before it is written or
-/// compared, so that float noise across CPUs, thread counts and BLAS builds does not show up as a
-/// diff, while a real change in a metric does.
+/// How a snapshotted number is rounded for display: the value a snapshot file stores, readable in a
+/// pull request's diff. Rounding does not decide whether a run matches: the comparison uses the
+/// run's unrounded value, the tolerance of its kind (SnapshotTolerances) and half the stored value's
+/// last digit (HalfStep). So the display is kept finer than the tolerances, and float noise never
+/// decides a test by crossing a rounding boundary (0.8605 vs 0.8595 displayed as 0.861 vs 0.860).
 ///
-/// The rule: round to `SignificantDigits` significant digits (default 3), but never to more than
-/// `MaxDecimals` decimals (default 4). So 0.873412 → 0.873, 35.2134 → 35.2, 1234.5 → 1230,
-/// 0.012345 → 0.0123, 0.0012345 → 0.0012, 0.00004 → 0.
+/// The rule: round to `SignificantDigits` significant digits (default 4), but never to more than
+/// `MaxDecimals` decimals (default 6). So 0.873412 → 0.8734, 35.2134 → 35.21, 1234.5 → 1235,
+/// 0.012345 → 0.01235, 0.00123456 → 0.001235, 0.0000004 → 0.
 ///
 /// Why not a fixed number of decimals alone: metrics live on very different scales (a bias in
-/// [-1, 1], a KL damage of 0.001, a perplexity of 300); 3 decimals would erase the small ones and
-/// over-resolve the large ones down to where float32 noise lives. Why not significant digits alone:
-/// values that are zero in exact arithmetic (a probe's accuracy gain after erasure, a KL of an
-/// identity edit) come out as ±1e-9 noise, and their "significant" digits are pure noise; the
-/// decimal cap turns them into 0. Midpoints round away from zero; -0 becomes 0; NaN and infinities
-/// are kept (and written as the strings "NaN", "Infinity", "-Infinity").
+/// [-1, 1], a KL damage of 0.001, a perplexity of 300). Why not significant digits alone: values that
+/// are zero in exact arithmetic (a KL of an identity edit) come out as ±1e-9 noise whose
+/// "significant" digits are pure noise; the decimal cap turns them into 0. Midpoints round away
+/// from zero; -0 becomes 0; NaN and infinities are kept (and written as the strings "NaN",
+/// "Infinity", "-Infinity").
 public sealed record SnapshotRounding
 {
-    private readonly int _significantDigits = 3;
-    private readonly int _maxDecimals = 4;
+    private readonly int _significantDigits = 4;
+    private readonly int _maxDecimals = 6;
 
-    /// 3 significant digits, at most 4 decimals.
+    /// 4 significant digits, at most 6 decimals.
     public static SnapshotRounding Default { get; } = new();
 
     /// Significant digits kept, 1 to 15.
