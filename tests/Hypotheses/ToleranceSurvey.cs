@@ -10,13 +10,14 @@ namespace Hypotheses;
 /// the results of earlier suite runs, one folder per setting, each a copy of `runs/hypotheses/`:
 ///
 ///     for s in "t1 HARNESS_THREADS=1" "t2 HARNESS_THREADS=2" "f64 HARNESS_DTYPE=float64" \
-///              "avx2 ATEN_CPU_CAPABILITY=avx2 MKL_ENABLE_INSTRUCTIONS=AVX2"; do
+///              "avx2 ATEN_CPU_CAPABILITY=avx2 MKL_ENABLE_INSTRUCTIONS=AVX2" \
+///              "base HARNESS_THREADS=2 ATEN_CPU_CAPABILITY=default MKL_ENABLE_INSTRUCTIONS=SSE4_2"; do
 ///       set -- $s; name=$1; shift
 ///       env "$@" dotnet test tests/Hypotheses --filter FullyQualifiedName~HypothesisTests
 ///       rm -rf /tmp/survey/$name; cp -r runs/hypotheses /tmp/survey/$name
 ///     done
-///     HARNESS_SURVEY=/tmp/survey/t1,/tmp/survey/t2,/tmp/survey/f64,/tmp/survey/avx2 \
-///       dotnet test tests/Hypotheses --filter Name=ToleranceSurvey
+///     HARNESS_SURVEY=/tmp/survey/t1,/tmp/survey/t2,/tmp/survey/f64,/tmp/survey/avx2,/tmp/survey/base \
+///       dotnet test tests/Hypotheses --filter FullyQualifiedName~ToleranceSurvey
 ///
 /// The first folder is the reference. For every metric it prints the largest absolute and relative
 /// difference of any other setting from the reference, where it occurred, and the share of its

@@ -14,7 +14,7 @@ public sealed class SnapshotMismatchException(IReadOnlyList<string> lines)
 
 /// Compares a stored snapshot with a run's unrounded values under the tolerances of their kinds
 /// (SnapshotTolerances), and says which metric changed:
-/// `result.Metrics.… | pronoun_bias: 0.873 -> -0.41 (tolerance ±0.003)`.
+/// `result.Metrics.… | pronoun_bias: 0.873 -> -0.41 (tolerance ±0.002)`.
 ///
 /// Numbers are compared with |actual − stored| ≤ tolerance + half the stored value's rounding step;
 /// integers, strings (verdict words), booleans and the shape of the tree (keys, array lengths) must be

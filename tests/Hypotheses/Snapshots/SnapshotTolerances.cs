@@ -30,9 +30,10 @@ public sealed record SnapshotTolerance(double Absolute, double Relative)
 /// missing from the table get Default.
 ///
 /// How the values were chosen: the whole hypothesis suite was run on one machine in float32 with 1
-/// and 2 LibTorch threads, in float64, and with LibTorch's and MKL's AVX2 and baseline kernels instead
-/// of AVX-512 (ATEN_CPU_CAPABILITY, MKL_ENABLE_INSTRUCTIONS: what another CPU runs), and every number
-/// was compared with the 1-thread float32 run (411 numbers of the 12 hypotheses on the organisms).
+/// and 2 LibTorch threads, in float64, with LibTorch's and MKL's AVX2 kernels instead of AVX-512, and
+/// with their baseline kernels on 2 threads (ATEN_CPU_CAPABILITY, MKL_ENABLE_INSTRUCTIONS: what other
+/// CPUs run), and every number was compared with the 1-thread float32 run (411 numbers of the 12
+/// hypotheses on the organisms).
 /// Each tolerance is 4 to 5 times the largest difference seen for its kind, and far below the
 /// changes a hypothesis is about (SnapshotToleranceTests). ToleranceSurvey measures them again.
 public sealed record SnapshotTolerances(IReadOnlyDictionary<string, SnapshotTolerance> ByKind, SnapshotTolerance Fallback)
@@ -42,8 +43,8 @@ public sealed record SnapshotTolerances(IReadOnlyDictionary<string, SnapshotTole
         new Dictionary<string, SnapshotTolerance>(StringComparer.Ordinal)
         {
             // Largest difference measured (see the class comment) in brackets.
-            // A mean of b in [-1, 1] over a few hundred prompts [2.3e-4].
-            ["pronoun_bias"] = new(0.001, 0),
+            // A mean of b in [-1, 1] over a few hundred prompts [4.5e-4, baseline kernels].
+            ["pronoun_bias"] = new(0.002, 0),
             // A mean logit difference of a few nats: float error grows with its size [3.3e-3 at 4.79].
             ["logit_diff"] = new(0.005, 0.002),
             // Mean KL, from 1e-5 (an inert direction on controls) to 2 (a swap on gender prompts): the
