@@ -14,9 +14,10 @@ public sealed class BenchVerb : IVerb
     public string Name => "bench";
     public string Summary => "forward-pass throughput (tokens/s) and memory over many passes, random weights";
     public string Help =>
-        "usage: harness bench [--passes N] [--batch B] [--tokens T] [--layers L] [--d-model D] [--heads H] [--family gpt2|gpt_neo] [--threads N] [--hooks] [--logits last|all]\n" +
+        "usage: harness bench [--passes N] [--batch B] [--tokens T] [--sweep] [--layers L] [--d-model D] [--heads H] [--family gpt2|gpt_neo] [--threads N] [--hooks] [--logits last|all]\n" +
         "Runs N forward passes of a [B, T] batch through a random model and reports tokens/s and resident memory.\n" +
-        "  --passes N          timed forward passes (default 200), after 3 warm-up passes\n" +
+        "  --passes N          timed forward passes per shape (default 200; 1000 with --sweep), after 3 warm-up passes\n" +
+        "  --sweep             every shape in turn: batch 1, 4, 8 x 16, 64, 128 tokens, hooks off and on; growth per shape\n" +
         "  --batch B           prompts per pass (default 4)\n" +
         "  --tokens T          tokens per prompt (default 64)\n" +
         "  --layers L          blocks (default 12, as GPT-2 small)\n" +
@@ -30,7 +31,8 @@ public sealed class BenchVerb : IVerb
 
     public int Run(Arguments args, TextWriter stdout, TextWriter stderr)
     {
-        int passes = args.Int("passes", 200, min: 1);
+        bool sweep = args.Flag("sweep");
+        int passes = args.Int("passes", sweep ? 1000 : 200, min: 1);
         int batch = args.Int("batch", 4, min: 1);
         int tokens = args.Int("tokens", 64, min: 1);
         int layers = args.Int("layers", 12, min: 1);
@@ -41,25 +43,61 @@ public sealed class BenchVerb : IVerb
         bool hooks = args.Flag("hooks");
         bool allLogits = args.Choice("logits", "last", "last", "all") == "all";
         var device = LoadOptions.ResolveDevice(args.Choice("device", "cpu", "cpu", "cuda"));
+        if (sweep && (args.Has("batch") || args.Has("tokens") || args.Has("hooks")))
+            throw new UsageException("bench: --sweep runs its own batches, token counts and hooks; drop --batch, --tokens and --hooks");
         args.RejectUnknown();
         if (threads > 0) set_num_threads(threads);
 
         var config = family == "gpt2"
-            ? ModelConfig.Gpt2(layers, dModel, heads, nPositions: Math.Max(1024, tokens))
-            : ModelConfig.GptNeo(layers, dModel, heads, windowSize: 256, nPositions: Math.Max(2048, tokens));
+            ? ModelConfig.Gpt2(layers, dModel, heads, nPositions: Math.Max(1024, SweepTokens.Append(tokens).Max()))
+            : ModelConfig.GptNeo(layers, dModel, heads, windowSize: 256, nPositions: Math.Max(2048, SweepTokens.Append(tokens).Max()));
         var model = LanguageModel.Create(config, seed: 0).Freeze();
         model.to(device);
-        var random = new Random(1);
-        var prompts = Enumerable.Range(0, batch).Select(_ => Enumerable.Range(0, tokens).Select(_ => random.Next(config.VocabSize)).ToArray()).ToArray();
-        using var batchIds = TokenBatch.RightPadded(prompts, device);
-        var allocator = GlibcAllocator.EnsureConfigured()
-            ? $"glibc mmap threshold fixed at {GlibcAllocator.ThresholdBytes / 1024} KiB"
-            : "allocator settings left as they are";
-        stdout.WriteLine($"bench: {config}; random weights, float32, {device.type}, {get_num_threads()} threads; batch {batch} x {tokens} tokens, {(allLogits ? "logits at every position" : "last-token logits")}{(hooks ? "; capture + identity replace at one site" : "")}; {allocator}");
+        stdout.WriteLine($"bench: {config}; random weights, float32, {device.type}, {get_num_threads()} threads; {(allLogits ? "logits at every position" : "last-token logits")}; {GlibcAllocator.Describe()}");
 
-        var site = Hooks.HookSite.ResidPost(layers / 2);
-        using var capture = hooks ? model.Hooks.Capture(site) : null;
-        using var replace = hooks ? model.Hooks.Replace(site, x => x) : null;
+        var shapes = sweep
+            ? (from h in new[] { false, true } from b in SweepBatches from t in SweepTokens select new Shape(b, t, h)).ToArray()
+            : new[] { new Shape(batch, tokens, hooks) };
+        if (sweep) stdout.WriteLine($"sweep: {shapes.Length} shapes, {passes} passes each after 3 warm-up passes; growth = resident memory after the last pass minus after warm-up");
+        var results = new List<(Shape Shape, Measurement M)>();
+        foreach (var shape in shapes)
+        {
+            var m = Measure(model, shape, passes, allLogits, sweep ? null : stdout, stderr);
+            results.Add((shape, m));
+            if (sweep)
+                stdout.WriteLine(Line($"{shape}: {m.TokensPerSecond,8:F0} tokens/s, rss {m.RssWarm,7:F1} -> {m.RssEnd,7:F1} MiB (max {m.RssMax,7:F1}), growth {m.Growth,7:+0.0;-0.0} MiB"));
+        }
+        if (sweep)
+        {
+            var worst = results.MaxBy(r => r.M.Growth);
+            stdout.WriteLine(Line($"sweep: largest growth {worst.M.Growth:+0.0;-0.0} MiB at {worst.Shape}; resident memory over the whole sweep {results[0].M.RssWarm:F1} -> {results[^1].M.RssEnd:F1} MiB; {GlibcAllocator.Trims} heap trims"));
+        }
+        return 0;
+    }
+
+    private static readonly int[] SweepBatches = { 1, 4, 8 };
+    private static readonly int[] SweepTokens = { 16, 64, 128 };
+
+    private sealed record Shape(int Batch, int Tokens, bool Hooks)
+    {
+        public override string ToString() => $"batch {Batch,2} x {Tokens,4} tokens, hooks {(Hooks ? "on " : "off")}";
+    }
+
+    private sealed record Measurement(double RssWarm, double RssEnd, double RssMax, double TokensPerSecond)
+    {
+        public double Growth => RssEnd - RssWarm;
+    }
+
+    /// `passes` timed passes of one shape after 3 warm-up passes. With `report` set (a single-shape
+    /// run), prints the warm-up line, progress on stderr and the throughput and memory lines.
+    private static Measurement Measure(LanguageModel model, Shape shape, int passes, bool allLogits, TextWriter? report, TextWriter stderr)
+    {
+        var random = new Random(1);
+        var prompts = Enumerable.Range(0, shape.Batch).Select(_ => Enumerable.Range(0, shape.Tokens).Select(_ => random.Next(model.Config.VocabSize)).ToArray()).ToArray();
+        using var batchIds = TokenBatch.RightPadded(prompts, model.Device);
+        var site = Hooks.HookSite.ResidPost(model.Config.NLayers / 2);
+        using var capture = shape.Hooks ? model.Hooks.Capture(site) : null;
+        using var replace = shape.Hooks ? model.Hooks.Replace(site, x => x) : null;
         void Pass()
         {
             using var scope = NewDisposeScope();
@@ -75,7 +113,7 @@ public sealed class BenchVerb : IVerb
         for (int i = 0; i < 3; i++) Pass();
         double rssWarm = Rss(), rssMax = rssWarm;
         long liveWarm = Tensor.TotalCount;
-        stdout.WriteLine(Line($"after warm-up: rss {rssWarm:F1} MiB (at start {rssStart:F1} MiB), live tensors {liveWarm}"));
+        report?.WriteLine(Line($"after warm-up: rss {rssWarm:F1} MiB (at start {rssStart:F1} MiB), live tensors {liveWarm}"));
 
         var clock = Stopwatch.StartNew();
         int every = Math.Max(1, passes / 10);
@@ -86,14 +124,16 @@ public sealed class BenchVerb : IVerb
             {
                 double rss = Rss();
                 rssMax = Math.Max(rssMax, rss);
-                stderr.WriteLine(Line($"bench: pass {i}/{passes}: rss {rss:F1} MiB, managed heap {GC.GetTotalMemory(false) / 1048576.0:F1} MiB, live tensors {Tensor.TotalCount}, {i * (double)batch * tokens / clock.Elapsed.TotalSeconds:F0} tokens/s"));
+                // Plain lines, not a progress bar: they must show when output is redirected.
+                stderr.WriteLine(Line($"bench: {shape}: pass {i}/{passes}: rss {rss:F1} MiB, managed heap {GC.GetTotalMemory(false) / 1048576.0:F1} MiB, live tensors {Tensor.TotalCount}, {i * (double)shape.Batch * shape.Tokens / clock.Elapsed.TotalSeconds:F0} tokens/s"));
             }
         }
         double seconds = clock.Elapsed.TotalSeconds;
         double rssEnd = Rss();
-        stdout.WriteLine(Line($"throughput: {passes * (double)batch * tokens / seconds:F0} tokens/s ({passes / seconds:F2} passes/s, {seconds:F1} s for {passes} passes)"));
-        stdout.WriteLine(Line($"memory: rss after warm-up {rssWarm:F1} MiB, at end {rssEnd:F1} MiB, max {rssMax:F1} MiB (growth {rssEnd - rssWarm:+0.0;-0.0} MiB); live tensors {liveWarm} -> {Tensor.TotalCount}"));
-        return 0;
+        var m = new Measurement(rssWarm, rssEnd, rssMax, passes * (double)shape.Batch * shape.Tokens / seconds);
+        report?.WriteLine(Line($"throughput: {m.TokensPerSecond:F0} tokens/s ({passes / seconds:F2} passes/s, {seconds:F1} s for {passes} passes)"));
+        report?.WriteLine(Line($"memory: rss after warm-up {rssWarm:F1} MiB, at end {rssEnd:F1} MiB, max {rssMax:F1} MiB (growth {m.Growth:+0.0;-0.0} MiB); live tensors {liveWarm} -> {Tensor.TotalCount}"));
+        return m;
     }
 
     private static string Line(FormattableString s) => s.ToString(CultureInfo.InvariantCulture);

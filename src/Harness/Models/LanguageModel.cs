@@ -27,10 +27,6 @@ public sealed class LanguageModel : nn.Module<Tensor, Tensor>
     private readonly LayerNorm _lnF;
     private readonly HookPoint _hookLnFinal;
 
-    /// Every process that runs a model keeps large activation buffers out of glibc's heap, so that
-    /// memory stays flat over thousands of passes (see GlibcAllocator).
-    static LanguageModel() => GlibcAllocator.EnsureConfigured();
-
     /// Builds the modules. Weights are whatever the layers initialise to: use Create for a seeded
     /// random model, HfCheckpoint.Load for a trained one.
     internal LanguageModel(ModelConfig config) : base(config.Family == ModelFamily.Gpt2 ? "GPT2Model" : "GPTNeoModel")
@@ -112,8 +108,17 @@ public sealed class LanguageModel : nn.Module<Tensor, Tensor>
         return Unembed(FinalHidden(ids)).MoveToOuterDisposeScope();
     }
 
-    /// The output of the final layer norm, after the ln_final hook: [batch, tokens, d].
+    /// The output of the final layer norm, after the ln_final hook: [batch, tokens, d]. Once the
+    /// pass's intermediate tensors are freed, glibc's heap may be trimmed so that memory stays flat
+    /// over thousands of passes (see GlibcAllocator).
     public Tensor FinalHidden(Tensor ids)
+    {
+        var hidden = RunBlocks(ids);
+        GlibcAllocator.AfterForwardPass();
+        return hidden;
+    }
+
+    private Tensor RunBlocks(Tensor ids)
     {
         CheckInput(ids);
         using var scope = NewDisposeScope();

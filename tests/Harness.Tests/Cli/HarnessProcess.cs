@@ -12,7 +12,10 @@ public sealed class HarnessProcess : IDisposable
     private readonly StringBuilder _out = new(), _err = new();
     private readonly Lock _gate = new();
 
-    public HarnessProcess(string workingDirectory, params string[] args)
+    public HarnessProcess(string workingDirectory, params string[] args) : this(workingDirectory, _ => { }, args) { }
+
+    /// As above, with the child's environment edited first (by `environment`).
+    public HarnessProcess(string workingDirectory, Action<IDictionary<string, string?>> environment, params string[] args)
     {
         var start = new ProcessStartInfo(DotNet())
         {
@@ -24,6 +27,7 @@ public sealed class HarnessProcess : IDisposable
         start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "harness.dll"));
         foreach (var a in args) start.ArgumentList.Add(a);
         start.Environment.Remove("HARNESS_DEBUG");
+        environment(start.Environment);
         _process = Process.Start(start) ?? throw new InvalidOperationException("could not start the harness");
         _process.OutputDataReceived += (_, e) => { if (e.Data is not null) lock (_gate) _out.AppendLine(e.Data); };
         _process.ErrorDataReceived += (_, e) => { if (e.Data is not null) lock (_gate) _err.AppendLine(e.Data); };
