@@ -85,7 +85,8 @@ public sealed class BenchVerb : IVerb
 
     private sealed record Measurement(double RssWarm, double RssEnd, double RssMax, double TokensPerSecond)
     {
-        public double Growth => RssEnd - RssWarm;
+        // Rounded first, so that a growth of -0.04 MiB prints as +0.0, not -0.0.
+        public double Growth => Math.Round(RssEnd - RssWarm, 1) + 0.0;
     }
 
     /// `passes` timed passes of one shape after 3 warm-up passes. With `report` set (a single-shape
