@@ -27,10 +27,17 @@ public sealed record FittedDirections(
     /// Copies the basis and the centres (float64 [d] tensors) out of their dispose scope.
     public static FittedDirections Of(string model, string site, MethodSpec method, Tensor directions, IReadOnlyDictionary<string, Tensor> centres)
     {
-        var d = directions.detach().to(ScalarType.Float64).cpu();
+        using var scope = NewDisposeScope();
+        var d = directions.detach().to(ScalarType.Float64).cpu().contiguous();
         return new FittedDirections(model, site, method.Label, method.Name, method.Concept.Dataset, method.Options.Values,
-            d.shape[0], d.shape[1], d.data<double>().ToArray(),
-            centres.ToDictionary(c => c.Key, c => c.Value.detach().to(ScalarType.Float64).cpu().data<double>().ToArray(), StringComparer.Ordinal));
+            d.shape[0], d.shape[1], Values(d), centres.ToDictionary(c => c.Key, c => Values(c.Value), StringComparer.Ordinal));
+    }
+
+    // A method may find no direction (INLP stopping at once): k = 0, no values.
+    private static double[] Values(Tensor t)
+    {
+        var c = t.detach().to(ScalarType.Float64).cpu().contiguous();
+        return c.numel() == 0 ? [] : c.data<double>().ToArray();
     }
 
     /// The file's path inside the run folder.
