@@ -1,13 +1,32 @@
 using Harness.Experiments;
 using Harness.Experiments.Verdicts;
+using System.Text.Json.Serialization;
 using Hypotheses.Snapshots;
 
 namespace Hypotheses;
 
 /// What a hypothesis snapshot records: the verdict in words and every measured number, keyed by
-/// where it was measured ("model | site | method | edit | dataset | split | metric"). The verdict's
-/// evidence lines are left out: they restate these numbers as text, which rounding cannot reach.
-public sealed record HypothesisSnapshot(string Verdict, SortedDictionary<string, double> Metrics);
+/// where it was measured ("model | site | method | edit | dataset | split | metric", with
+/// "| label |" before the metric for a per-label row). The verdict's evidence lines are left out:
+/// they restate these numbers as text, which rounding cannot reach.
+public sealed record HypothesisSnapshot(string Verdict, SortedDictionary<string, SnapshotRow> Metrics);
+
+/// One row's numbers: its value, and for a mean its n, interval and (edited rows) paired effect.
+/// Every number is compared under its metric's tolerance.
+public sealed record SnapshotRow(
+    [property: JsonPropertyName("value")] double Value,
+    [property: JsonPropertyName("n"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? N,
+    [property: JsonPropertyName("ci_low"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] double? CiLow,
+    [property: JsonPropertyName("ci_high"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] double? CiHigh,
+    [property: JsonPropertyName("effect"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] double? Effect,
+    [property: JsonPropertyName("effect_ci_low"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] double? EffectCiLow,
+    [property: JsonPropertyName("effect_ci_high"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] double? EffectCiHigh)
+{
+    public static SnapshotRow Of(ResultRow r) => new(r.Value, r.N, r.CiLow, r.CiHigh, r.Effect, r.EffectCiLow, r.EffectCiHigh);
+
+    public static string Key(ResultRow r) =>
+        $"{r.Model} | {r.Site} | {r.Method} | {r.Edit} | {r.Dataset} | {r.Split}{(r.Label is null ? "" : $" | {r.Label}")} | {r.Metric}";
+}
 
 /// Runs a hypothesis's experiment spec (experiments/<spec>.json) through the same planner and runner
 /// as `harness run`, on the model of this test run (HARNESS_MODEL; the spec's organisms by default)
@@ -24,14 +43,15 @@ public static class HypothesisRun
         var plan = ExperimentPlan.Prepare(spec, HypothesisModel.Current.Argument, load: options.Load);
         TorchSharp.torch.set_num_threads(options.Threads);
         TestContext.Progress.WriteLine($"{spec.Name} on {HypothesisModel.Current}: {options}");
-        var rows = new ExperimentRunner(plan, TestContext.Progress).Run();
+        var runner = new ExperimentRunner(plan, TestContext.Progress);
+        var rows = runner.Run();
         var verdict = Report.Verdict(spec, rows) ?? throw new InvalidOperationException($"{specName}.json names no hypothesis");
         var results = Path.Combine(root, "runs", "hypotheses", SnapshotSettings.Current.Model.SnapshotFolder, spec.Hypothesis!);
         Directory.CreateDirectory(results);
         ResultsFile.Write(Path.Combine(results, ResultsFile.FileName), rows);
-        var metrics = new SortedDictionary<string, double>(StringComparer.Ordinal);
-        foreach (var r in rows)
-            metrics[$"{r.Model} | {r.Site} | {r.Method} | {r.Edit} | {r.Dataset} | {r.Split} | {r.Metric}"] = r.Value;
+        Harness.Experiments.Evidence.ItemsFile.Write(Path.Combine(results, Harness.Experiments.Evidence.ItemsFile.FileName), runner.Items);
+        var metrics = new SortedDictionary<string, SnapshotRow>(StringComparer.Ordinal);
+        foreach (var r in rows) metrics[SnapshotRow.Key(r)] = SnapshotRow.Of(r);
         return (new HypothesisSnapshot(verdict.Word, metrics), verdict, rows);
     }
 

@@ -29,7 +29,9 @@ public class SnapshotToleranceTests
     private const string Where = "gpt2 | blocks.6.hook_resid_post | rlace | reflect(centre=median) | gender | test | ";
 
     private static HypothesisSnapshot Result(params (string Metric, double Value)[] metrics) =>
-        new("supported", new SortedDictionary<string, double>(metrics.ToDictionary(m => Where + m.Metric, m => m.Value), StringComparer.Ordinal));
+        new("supported", new SortedDictionary<string, SnapshotRow>(metrics.ToDictionary(m => Where + m.Metric, m => Row(m.Value)), StringComparer.Ordinal));
+
+    private static SnapshotRow Row(double value, double? ciLow = null) => new(value, null, ciLow, null, null, null, null);
 
     private SnapshotOutcome Store(HypothesisSnapshot result)
     {
@@ -91,7 +93,7 @@ public class SnapshotToleranceTests
         var moved = stored + allowed + rounding.HalfStep(stored) + Math.Max(1e-6, 0.1 * allowed);
         var outcome = Rerun(Result((metric, moved)));
         outcome.Status.Should().Be(SnapshotStatus.Mismatched);
-        outcome.Message.Should().Contain($"| {metric}: ").And.Contain($"(tolerance {tolerances.For(metric)})");
+        outcome.Message.Should().Contain($"| {metric}.value: ").And.Contain($"(tolerance {tolerances.For(metric)})");
         File.ReadAllText(SnapshotFile).Should().Be(text, "a mismatch never rewrites the snapshot");
     }
 
@@ -108,10 +110,24 @@ public class SnapshotToleranceTests
     }
 
     [Test]
+    public void A_rows_interval_and_effect_are_compared_under_its_metrics_tolerance()
+    {
+        SnapshotTolerances.Default.KindWithin("pronoun_bias", "ci_low").Should().Be("pronoun_bias");
+        SnapshotTolerances.Default.KindWithin("Metrics", Where + "kl_damage").Should().Be("kl_damage");
+        var key = Where + "pronoun_bias";
+        HypothesisSnapshot Bias(double ciLow) => new("supported", new(StringComparer.Ordinal) { [key] = Row(0.5, ciLow) });
+        Store(Bias(0.4));
+        Rerun(Bias(0.4 + 0.0015)).Status.Should().Be(SnapshotStatus.Matched, "0.0015 is within pronoun_bias's 0.002");
+        var outcome = Rerun(Bias(0.4 + 0.003));
+        outcome.Status.Should().Be(SnapshotStatus.Mismatched);
+        outcome.Message.Should().Contain("ci_low").And.Contain("(tolerance ±0.002)");
+    }
+
+    [Test]
     public void Counts_are_stored_unrounded_and_compared_exactly()
     {
         Store(Result(("directions", 12346)));
-        JObject.Parse(File.ReadAllText(SnapshotFile))["result"]!["Metrics"]![Where + "directions"]!.Value<double>()
+        JObject.Parse(File.ReadAllText(SnapshotFile))["result"]!["Metrics"]![Where + "directions"]!["value"]!.Value<double>()
             .Should().Be(12346, "a count is not a display value: 4 significant digits would store 12350");
 
         Rerun(Result(("directions", 12346))).Status.Should().Be(SnapshotStatus.Matched);
@@ -139,8 +155,8 @@ public class SnapshotToleranceTests
     public void A_missing_or_extra_metric_is_a_mismatch()
     {
         Store(Result(("pronoun_bias", 0.5), ("logit_diff", 2.0)));
-        Rerun(Result(("pronoun_bias", 0.5))).Message.Should().Contain("logit_diff: 2.0 -> (absent)");
-        Rerun(Result(("pronoun_bias", 0.5), ("logit_diff", 2.0), ("kl_damage", 0.1))).Message.Should().Contain("kl_damage: (absent) -> 0.1");
+        Rerun(Result(("pronoun_bias", 0.5))).Message.Should().Contain("logit_diff: {\"value\":2.0} -> (absent)");
+        Rerun(Result(("pronoun_bias", 0.5), ("logit_diff", 2.0), ("kl_damage", 0.1))).Message.Should().Contain("kl_damage: (absent) -> {\"value\":0.1}");
     }
 
     [Test]
@@ -152,8 +168,8 @@ public class SnapshotToleranceTests
 
         updated.Status.Should().Be(SnapshotStatus.Updated);
         var metrics = JObject.Parse(File.ReadAllText(SnapshotFile))["result"]!["Metrics"]!;
-        metrics[Where + "pronoun_bias"]!.Value<double>().Should().Be(0.944, "a value within tolerance keeps its stored text");
-        metrics[Where + "logit_diff"]!.Value<double>().Should().Be(4.2);
+        metrics[Where + "pronoun_bias"]!["value"]!.Value<double>().Should().Be(0.944, "a value within tolerance keeps its stored text");
+        metrics[Where + "logit_diff"]!["value"]!.Value<double>().Should().Be(4.2);
     }
 
     [Test]

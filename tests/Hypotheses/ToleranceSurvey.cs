@@ -73,9 +73,9 @@ public class ToleranceSurvey
                 var snapshot = Path.Combine(settings.ModelFolder, hypothesis + ".json");
                 if (!File.Exists(snapshot)) { mismatches.Add($"{hypothesis}: no snapshot {snapshot}"); continue; }
                 var stored = JToken.Parse(File.ReadAllText(snapshot))["result"]!["Metrics"]!;
-                var metrics = new SortedDictionary<string, double>(StringComparer.Ordinal);
+                var metrics = new SortedDictionary<string, SnapshotRow>(StringComparer.Ordinal);
                 foreach (var r in ResultsFile.Read(file))
-                    metrics[$"{r.Model} | {r.Site} | {r.Method} | {r.Edit} | {r.Dataset} | {r.Split} | {r.Metric}"] = r.Value;
+                    metrics[SnapshotRow.Key(r)] = SnapshotRow.Of(r);
                 mismatches.AddRange(SnapshotDiff.Compare(stored, SnapshotJson.ToToken(metrics, null), settings.Rounding, tolerances)
                     .Select(line => $"{hypothesis}: {line}"));
             }
@@ -92,7 +92,7 @@ public class ToleranceSurvey
         {
             var hypothesis = Path.GetFileName(Path.GetDirectoryName(file)!);
             foreach (var r in ResultsFile.Read(file))
-                values[$"{hypothesis} | {r.Model} | {r.Site} | {r.Method} | {r.Edit} | {r.Dataset} | {r.Split} | {r.Metric}"] = (r.Metric, r.Value);
+                values[$"{hypothesis} | {SnapshotRow.Key(r)}"] = (r.Metric, r.Value);
         }
         if (values.Count == 0) throw new InvalidOperationException($"{folder}: no results.json below it");
         return values;

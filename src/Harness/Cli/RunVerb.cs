@@ -59,13 +59,17 @@ public sealed class RunVerb : IVerb
 
         set_num_threads(threads);
         stderr.WriteLine($"run: {spec.Name}: {plan.Models.Count} model(s), {plan.Models.Max(m => m.Sites.Count)} site(s), {spec.Methods.Count} method(s), {spec.Edits.Count} edit(s), {plan.Evaluations.Count} prompt set(s), {get_num_threads()} thread(s), {plan.Load.Device} {Erasure.Concept.DtypeName(plan.Load.Dtype)}");
-        var rows = new ExperimentRunner(plan, stderr).Run();
+        var runner = new ExperimentRunner(plan, stderr);
+        var rows = runner.Run();
         Interruption.ThrowIfRequested();
 
         // The report goes last: a folder with a report.md holds a whole run. An interruption from
         // here on removes the files this run created (CommandLine, IO.CreatedPaths).
         RunFolder.Prepare(folder, force);
         ResultsFile.Write(Path.Combine(folder, ResultsFile.FileName), rows);
+        Experiments.Evidence.ItemsFile.Write(Path.Combine(folder, Experiments.Evidence.ItemsFile.FileName), runner.Items);
+        foreach (var fitted in runner.Directions)
+            fitted.Write(Path.Combine(folder, fitted.RelativePath(severalModels: plan.Models.Count > 1)));
         var specBytes = File.ReadAllBytes(specPath);
         AtomicFile.Write(Path.Combine(folder, RunFolder.SpecFile), s => s.Write(specBytes));
         var plots = Plots.Write(folder, spec, rows);
@@ -77,7 +81,7 @@ public sealed class RunVerb : IVerb
 
         stdout.Write(Report.MainTables(spec, rows));
         if (verdict is not null) stdout.WriteLine($"verdict ({spec.Hypothesis}): {verdict}");
-        stdout.WriteLine($"wrote {Path.Combine(folder, ResultsFile.FileName)}, {RunFolder.ReportFile}, {RunInfo.FileName} and {plots.Count} plot(s) in {clock.Elapsed.TotalSeconds:F1} s");
+        stdout.WriteLine($"wrote {Path.Combine(folder, ResultsFile.FileName)}, {Experiments.Evidence.ItemsFile.FileName}, {RunFolder.ReportFile}, {RunInfo.FileName}, {plots.Count} plot(s) and {runner.Directions.Count} fitted basis file(s) in {FittedDirections.Folder}/ in {clock.Elapsed.TotalSeconds:F1} s");
         return 0;
     }
 

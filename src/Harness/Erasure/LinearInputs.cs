@@ -80,9 +80,13 @@ internal static class LinearInputs
     public static double MajorityBaseline(long[] train, long[] test)
     {
         if (test.Length == 0) return double.NaN;
-        var majority = train.GroupBy(v => v).OrderByDescending(g => g.Count()).ThenBy(g => g.Key).First().Key;
+        var majority = MajorityLabel(train);
         return test.Count(v => v == majority) / (double)test.Length;
     }
+
+    /// The most frequent label (ties: the smallest).
+    public static long MajorityLabel(long[] train) =>
+        train.GroupBy(v => v).OrderByDescending(g => g.Count()).ThenBy(g => g.Key).First().Key;
 
     /// A seeded, stratified split of row indices: about `fraction` of each class goes to the test
     /// part (at least one row of any class with two or more rows, while at least one stays in

@@ -12,6 +12,12 @@ public static class ProbeAccuracy
     /// (NaN if a test label never occurs in training).
     public sealed record Result(double TrainAccuracy, double TestAccuracy, double Majority, double TestLogLoss)
     {
+        /// Per test row: 1 where the probe is right, 0 where it is wrong (TestAccuracy is their mean).
+        public double[] TestCorrect { get; init; } = [];
+
+        /// Per test row: 1 where the majority training label is right (Majority is their mean).
+        public double[] MajorityCorrect { get; init; } = [];
+
         /// TestAccuracy - Majority: how far above chance the probe still is.
         public double AboveMajority => TestAccuracy - Majority;
     }
@@ -31,8 +37,14 @@ public static class ProbeAccuracy
         using var scope = NewDisposeScope();
         using var probe = LogisticRegression.FitChecked(xTrain, train, classes, options);
         double logLoss = test.All(v => Array.BinarySearch(classes, v) >= 0) ? probe.LogLoss(xTest, yTest) : double.NaN;
-        return new Result(probe.Accuracy(xTrain, yTrain), probe.Accuracy(xTest, yTest),
-            LinearInputs.MajorityBaseline(train, test), logLoss);
+        var predicted = probe.Predict(xTest).data<long>().ToArray();
+        var correct = test.Select((y, i) => predicted[i] == y ? 1.0 : 0.0).ToArray();
+        return new Result(probe.Accuracy(xTrain, yTrain), correct.Length == 0 ? double.NaN : correct.Average(),
+            LinearInputs.MajorityBaseline(train, test), logLoss)
+        {
+            TestCorrect = correct,
+            MajorityCorrect = MajorityItems(train, test),
+        };
     }
 
     /// A probe that sees no features (the component of the activations in a subspace that a method
@@ -45,8 +57,19 @@ public static class ProbeAccuracy
         if (train.Length == 0) throw new HarnessException("yTrain: no labels");
         var prior = train.GroupBy(v => v).ToDictionary(g => g.Key, g => g.Count() / (double)train.Length);
         double logLoss = test.All(prior.ContainsKey) ? -test.Average(v => Math.Log(prior[v])) : double.NaN;
+        var majority = MajorityItems(train, test);
         return new Result(LinearInputs.MajorityBaseline(train, train), LinearInputs.MajorityBaseline(train, test),
-            LinearInputs.MajorityBaseline(train, test), logLoss);
+            LinearInputs.MajorityBaseline(train, test), logLoss)
+        {
+            TestCorrect = majority,
+            MajorityCorrect = majority,
+        };
+    }
+
+    private static double[] MajorityItems(long[] train, long[] test)
+    {
+        long majority = LinearInputs.MajorityLabel(train);
+        return test.Select(y => y == majority ? 1.0 : 0.0).ToArray();
     }
 
     /// Accuracy on yTest of always predicting the most frequent label of yTrain (ties: the smallest

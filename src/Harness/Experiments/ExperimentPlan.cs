@@ -60,8 +60,8 @@ public sealed class ExperimentPlan
             {
                 bool probe = spec.Wants(MetricNames.ProbeAccuracy);
                 concepts[c] = c.Source == ConceptSource.Sentences
-                    ? new ConceptTexts(c, TextSet.Sentences(dataset, Split.Train), probe ? TextSet.Sentences(dataset, Split.Test) : null)
-                    : new ConceptTexts(c, TextSet.Prompts(dataset, Split.Train), probe ? TextSet.Prompts(dataset, Split.Test) : null);
+                    ? new ConceptTexts(c, TextSet.Sentences(dataset, Split.Train), probe ? TextSet.Sentences(dataset, Split.Test) : null, dataset.Labels)
+                    : new ConceptTexts(c, TextSet.Prompts(dataset, Split.Train), probe ? TextSet.Prompts(dataset, Split.Test) : null, dataset.Labels);
                 CheckEveryLabel(spec, dataset, concepts[c].Train);
             }
             if (DirectionMethods.IsModelBased(method.Name) && !trainingPrompts.ContainsKey(c.Dataset))
@@ -127,4 +127,4 @@ public sealed class ExperimentPlan
 public sealed record PlannedModel(string Name, ResolvedModel Resolved, ModelConfig Config, IReadOnlyList<string> Sites);
 
 /// The texts a concept is fitted on (train) and probed on (test, when probe_accuracy is asked for).
-public sealed record ConceptTexts(ConceptSpec Spec, TextSet Train, TextSet? Test);
+public sealed record ConceptTexts(ConceptSpec Spec, TextSet Train, TextSet? Test, IReadOnlyList<string> LabelNames);

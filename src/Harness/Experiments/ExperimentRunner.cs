@@ -3,6 +3,7 @@ using System.Globalization;
 using Harness.Concepts;
 using Harness.Edits;
 using Harness.Erasure;
+using Harness.Experiments.Evidence;
 using Harness.Metrics;
 using Harness.Models;
 using static TorchSharp.torch;
@@ -22,8 +23,15 @@ namespace Harness.Experiments;
 public sealed class ExperimentRunner(ExperimentPlan plan, TextWriter progress)
 {
     private ExperimentSpec Spec => plan.Spec;
-    private readonly List<ResultRow> _rows = new();
+    private readonly EvidenceRows _evidence = new(plan.Spec.Resamples, plan.Spec.Seed);
     private readonly Stopwatch _clock = new();
+
+    /// After Run: every pooled row measured from items, with its items (for items.jsonl).
+    public IReadOnlyList<MeasuredRow> Items => _evidence.Measured;
+
+    /// After Run: every direction basis fitted, with the centres the edits used (for directions/).
+    public IReadOnlyList<FittedDirections> Directions => _directions;
+    private readonly List<FittedDirections> _directions = new();
 
     /// Loads a model with the plan's device and dtype, frozen. Tests may substitute it.
     public Func<PlannedModel, LanguageModel> LoadModel { get; init; } =
@@ -38,8 +46,8 @@ public sealed class ExperimentRunner(ExperimentPlan plan, TextWriter progress)
             using var model = LoadModel(planned);
             RunModel(planned, model);
         }
-        Say($"done: {_rows.Count} rows in {_clock.Elapsed.TotalSeconds:F1} s");
-        return _rows;
+        Say($"done: {_evidence.Rows.Count} rows in {_clock.Elapsed.TotalSeconds:F1} s");
+        return _evidence.Rows;
     }
 
     private void RunModel(PlannedModel planned, LanguageModel model)
@@ -87,6 +95,7 @@ public sealed class ExperimentRunner(ExperimentPlan plan, TextWriter progress)
                 long k = basis?.Directions.shape[0] ?? 0;
                 Add(where, method.Label, ResultRow.FitEdit, method.Concept.Dataset, "train", MetricNames.Directions, k);
                 Say($"{where} {method.Label}: fitted {k} direction(s) on {acts.TrainRows} rows of {method.Concept.Dataset} in {unit.Elapsed.TotalSeconds:F1} s");
+                if (basis is not null) _directions.Add(Keep(where, method, eraser, basis, acts));
 
                 if (basis is not null && Spec.Wants(MetricNames.ProbeAccuracy))
                 {
@@ -155,6 +164,18 @@ public sealed class ExperimentRunner(ExperimentPlan plan, TextWriter progress)
         }
     }
 
+    /// The basis and every centre the spec's edits put its origin at, copied out of the method's scope.
+    private FittedDirections Keep(Where where, MethodSpec method, IEraser eraser, IDirectionBasis basis, ConceptActivations acts)
+    {
+        using var scope = NewDisposeScope();
+        var context = EditContext.For(eraser, acts.Train);
+        var centres = new SortedDictionary<string, Tensor>(StringComparer.Ordinal);
+        foreach (var kind in Spec.Edits.Where(e => e.EffectiveStrength is not null).Select(e => e.Centre).Distinct())
+            if (basis.Directions.shape[0] > 0)
+                centres["centre_" + kind.ToString().ToLowerInvariant()] = context.ResolveCentre(kind, basis.Directions, method.Label);
+        return FittedDirections.Of(where.Model, where.Site, method, basis.Directions, centres);
+    }
+
     private IEdit BuildEdit(EditSpec spec, IEraser eraser, ConceptActivations acts, string method)
     {
         try
@@ -170,16 +191,19 @@ public sealed class ExperimentRunner(ExperimentPlan plan, TextWriter progress)
 
     private void PromptRows(Where where, string method, string edit, PromptSet set, Tensor logits, Baseline baseline, int[][]? generations)
     {
+        void Items(string metric, double[] values, int count) =>
+            AddItems(where, method, edit, set.Dataset, set.SplitName, metric,
+                Evidence.Items.Of(values, set.Pairs[..count], set.Labels[..count]), set.LabelNames);
         if (Spec.Wants(MetricNames.PronounBias))
-            Add(where, method, edit, set.Dataset, set.SplitName, MetricNames.PronounBias, PronounBias.Compute(logits, set.Correct, set.Wrong).Bias);
+            Items(MetricNames.PronounBias, PronounBias.Compute(logits, set.Correct, set.Wrong).PerPrompt, set.Count);
         if (Spec.Wants(MetricNames.LogitDiff))
-            Add(where, method, edit, set.Dataset, set.SplitName, MetricNames.LogitDiff, LogitDifference.Compute(logits, set.Correct, set.Wrong).Mean);
+            Items(MetricNames.LogitDiff, LogitDifference.Compute(logits, set.Correct, set.Wrong).PerPrompt, set.Count);
         if (Spec.Wants(MetricNames.KlDamage))
-            Add(where, method, edit, set.Dataset, set.SplitName, MetricNames.KlDamage, KlDamage.Mean(baseline.Logits[set], logits));
+            Items(MetricNames.KlDamage, KlDamage.PerRow(baseline.Logits[set], logits), set.Count);
         if (generations is not null)
         {
             var divergence = GenerationDivergence.Compute(baseline.Generations[set], generations);
-            Add(where, method, edit, set.Dataset, set.SplitName, MetricNames.GenerationDivergence, divergence.MeanFirstDifference);
+            Items(MetricNames.GenerationDivergence, divergence.FirstDifference.Select(d => (double)d).ToArray(), generations.Length);
         }
     }
 
@@ -199,8 +223,9 @@ public sealed class ExperimentRunner(ExperimentPlan plan, TextWriter progress)
         ProbeAccuracy.Result result;
         using (NewDisposeScope())
             result = ProbeAccuracy.TrainTest(transform(acts.Train), acts.TrainLabels, transform(acts.Test), acts.TestLabels);
-        Add(where, method, edit, acts.Dataset, "test", MetricNames.ProbeAccuracy, result.TestAccuracy);
-        Add(where, method, edit, acts.Dataset, "test", MetricNames.ProbeMajority, result.Majority);
+        var labels = acts.TestLabels.data<long>().Select(l => (int)l).ToArray();
+        AddItems(where, method, edit, acts.Dataset, "test", MetricNames.ProbeAccuracy, Evidence.Items.Of(result.TestCorrect, acts.TestClusters, labels), acts.LabelNames);
+        AddItems(where, method, edit, acts.Dataset, "test", MetricNames.ProbeMajority, Evidence.Items.Of(result.MajorityCorrect, acts.TestClusters, labels), acts.LabelNames);
     }
 
     /// For each prompt with a partner (same pair, other label): patch the partner's component along
@@ -216,21 +241,26 @@ public sealed class ExperimentRunner(ExperimentPlan plan, TextWriter progress)
         var patched = ModelPasses.LastLogits(model, set.Ids, Spec.BatchSize, SiteHooks.Patch(model, site, directions, residuals, partners));
         var before = LogitDifference.Compute(unedited, set.Correct, set.Wrong).PerPrompt;
         var after = LogitDifference.Compute(patched, set.Correct, set.Wrong).PerPrompt;
-        var changes = Enumerable.Range(0, set.Count).Where(i => partners[i] >= 0).Select(i => after[i] - before[i]).ToList();
-        Add(where, method, ResultRow.PatchEdit, set.Dataset, set.SplitName, MetricNames.Confusion, changes.Average());
+        var patchedPrompts = Enumerable.Range(0, set.Count).Where(i => partners[i] >= 0).ToArray();
+        var items = Evidence.Items.Of(patchedPrompts.Select(i => after[i] - before[i]).ToArray(),
+            patchedPrompts.Select(i => set.Pairs[i]).ToArray(), patchedPrompts.Select(i => set.Labels[i]).ToArray()) with { Indices = patchedPrompts };
+        AddItems(where, method, ResultRow.PatchEdit, set.Dataset, set.SplitName, MetricNames.Confusion, items, set.LabelNames);
     }
 
     private void Add(Where where, string method, string edit, string dataset, string split, string metric, double value) =>
-        _rows.Add(new ResultRow(Spec.Name, where.Model, where.Site, method, edit, dataset, split, metric, value));
+        _evidence.Add(new ResultRow(Spec.Name, where.Model, where.Site, method, edit, dataset, split, metric, value));
 
-    private double Last(string metric) => _rows.LastOrDefault(r => r.Metric == metric)?.Value ?? double.NaN;
+    private void AddItems(Where where, string method, string edit, string dataset, string split, string metric, Items items, IReadOnlyList<string> labelNames) =>
+        _evidence.Add(new ResultRow(Spec.Name, where.Model, where.Site, method, edit, dataset, split, metric, items.Mean), items, labelNames);
+
+    private double Last(string metric) => _evidence.Rows.LastOrDefault(r => r.Metric == metric && r.IsPooled)?.Value ?? double.NaN;
 
     /// "gender/test bias 0.873, controls/test bias 0.912": the first metric of each prompt set.
     private string Summary(Where where, string method, string edit)
     {
         var metric = Spec.Metrics.FirstOrDefault(m => m is MetricNames.PronounBias or MetricNames.LogitDiff or MetricNames.KlDamage);
         if (metric is null) return "measured";
-        var parts = _rows.Where(r => r.Model == where.Model && r.Site == where.Site && r.Method == method && r.Edit == edit && r.Metric == metric && r.Split != ResultRow.TextSplit)
+        var parts = _evidence.Rows.Where(r => r.IsPooled && r.Model == where.Model && r.Site == where.Site && r.Method == method && r.Edit == edit && r.Metric == metric && r.Split != ResultRow.TextSplit)
             .Select(r => $"{r.Dataset}/{r.Split} {metric} {F(r.Value)}");
         return string.Join(", ", parts);
     }

@@ -34,11 +34,13 @@ public sealed partial record ExperimentSpec
     public int Seed { get; init; }
     /// Prompts (or texts) per forward pass.
     public int BatchSize { get; init; } = 32;
+    /// Bootstrap resamples behind every interval (ClusterBootstrap), drawn from Seed.
+    public int Resamples { get; init; } = Evidence.ClusterBootstrap.DefaultResamples;
 
     public static readonly string[] Fields =
     [
         "name", "description", "hypothesis", "models", "sites", "layers", "concept", "methods", "edits",
-        "edit_positions", "evaluate", "metrics", "generation", "seed", "batch_size",
+        "edit_positions", "evaluate", "metrics", "generation", "seed", "batch_size", "resamples",
     ];
 
     /// The edits used when a spec gives none.
@@ -107,6 +109,7 @@ public sealed partial record ExperimentSpec
                 Generation = GenerationSpec.Parse(spec),
                 Seed = seed,
                 BatchSize = spec.Int("batch_size", 32, min: 1, max: 4096),
+                Resamples = spec.Int("resamples", Evidence.ClusterBootstrap.DefaultResamples, min: 100, max: 100_000),
             };
         }
     }

@@ -18,8 +18,9 @@ public static class Plots
     private const int MostBarPlots = 3;
 
     /// Writes the plots into `folder`; returns their file names.
-    public static IReadOnlyList<string> Write(string folder, ExperimentSpec spec, IReadOnlyList<ResultRow> rows)
+    public static IReadOnlyList<string> Write(string folder, ExperimentSpec spec, IReadOnlyList<ResultRow> allRows)
     {
+        var rows = Report.Pooled(allRows);
         var metric = MainMetric(spec);
         if (metric is null) return [];
         var files = new List<string>();

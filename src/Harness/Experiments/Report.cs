@@ -24,7 +24,14 @@ public static class Report
     ];
 
     public static Verdict? Verdict(ExperimentSpec spec, IReadOnlyList<ResultRow> rows) =>
-        spec.Hypothesis is { } h ? VerdictRules.Find(h)!.Decide(rows) : null;
+        spec.Hypothesis is { } h ? VerdictRules.Find(h)!.Decide(Pooled(rows)) : null;
+
+    /// The pooled rows (over every label), which the rules, the main tables and the plots read.
+    public static IReadOnlyList<ResultRow> Pooled(IReadOnlyList<ResultRow> rows) => rows.Where(r => r.IsPooled).ToList();
+
+    /// The rows of one label, with their label taken off, so that the same tables show them.
+    private static IReadOnlyList<ResultRow> OfLabel(IReadOnlyList<ResultRow> rows, string label) =>
+        rows.Where(r => r.Label == label).Select(r => r with { Label = null }).ToList();
 
     /// `run`: what the run ran on (run.json), shown briefly in the header.
     public static string Build(ExperimentSpec spec, IReadOnlyList<ResultRow> rows, Verdict? verdict, IReadOnlyList<string> plots, TimeSpan elapsed, RunInfo run)
@@ -44,7 +51,7 @@ public static class Report
         text.Append($"- methods: {string.Join(", ", spec.Methods.Select(Describe))}\n");
         text.Append($"- edits: {string.Join(", ", spec.Edits.Select(e => e.Label))} at {spec.EditPositions.Name()} positions\n");
         text.Append($"- evaluated: {string.Join(", ", spec.Evaluate.Datasets)} ({string.Join(", ", spec.Evaluate.Splits.Select(s => s.ToString().ToLowerInvariant()))})\n");
-        text.Append($"- seed {spec.Seed}; {rows.Count} results in {elapsed.TotalSeconds:F1} s\n\n");
+        text.Append($"- seed {spec.Seed}; {rows.Count} results in {elapsed.TotalSeconds:F1} s; intervals: 95 % cluster bootstrap over pairs, {spec.Resamples} resamples (`value [low, high]`)\n\n");
 
         if (spec.Hypothesis is { } h)
         {
@@ -56,13 +63,20 @@ public static class Report
             text.Append('\n');
         }
 
+        var pooled = Pooled(rows);
+        var labels = rows.Where(r => r.Label is not null).Select(r => r.Label!).Distinct().ToList();
         foreach (var (metric, heading) in Sections)
         {
-            var tables = Tables(rows, metric).ToList();
+            var tables = Tables(pooled, metric).ToList();
             if (tables.Count == 0) continue;
             text.Append($"## {heading}\n\n");
             foreach (var table in tables)
                 text.Append($"### {table.Title}\n\n").Append(table.ToMarkdown()).Append('\n');
+            // Per label for the bias: a pooled 0 can be erasure or two opposite one-sided shifts.
+            if (metric != MetricNames.PronounBias) continue;
+            foreach (var label in labels)
+                foreach (var table in Tables(OfLabel(rows, label), metric))
+                    text.Append($"### {table.Title}, {label} prompts only\n\n").Append(table.ToMarkdown()).Append('\n');
         }
 
         if (plots.Count > 0)
@@ -79,7 +93,7 @@ public static class Report
         var metric = Plots.MainMetric(spec) ?? spec.Metrics.FirstOrDefault();
         if (metric is null) return "";
         var text = new StringBuilder();
-        foreach (var table in Tables(rows, metric)) text.Append(table.ToText()).Append('\n');
+        foreach (var table in Tables(Pooled(rows), metric)) text.Append(table.ToText()).Append('\n');
         return text.ToString();
     }
 

@@ -9,6 +9,12 @@ namespace Harness.Experiments;
 /// "text" (the dataset's text.jsonl), or "test" for probe_accuracy (sentences.test) and "train" for
 /// the "directions" rows. Special edits: "keep" (probe_accuracy on the activations' component in the
 /// method's subspace only), "patch" (confusion), "fit" (directions).
+///
+/// A row that is a mean of items (items.jsonl) also carries `n` (the items), a 95 % cluster-bootstrap
+/// interval `ci_low` / `ci_high` (ClusterBootstrap: pairs resampled together) and, for an edited row
+/// with an unedited row of the same items, the paired `effect` (edited minus unedited) with its
+/// interval. `label` is null for the pooled row; a prompt metric over a dataset with two or more
+/// labels also gets one row per label (label = its name), so that a one-sided shift shows.
 public sealed record ResultRow(
     string Experiment,
     string Model,
@@ -26,5 +32,19 @@ public sealed record ResultRow(
     public const string PatchEdit = "patch";
     public const string FitEdit = "fit";
 
+    public string? Label { get; init; }
+    public int? N { get; init; }
+    public double? CiLow { get; init; }
+    public double? CiHigh { get; init; }
+    public double? Effect { get; init; }
+    public double? EffectCiLow { get; init; }
+    public double? EffectCiHigh { get; init; }
+
     public bool IsBaseline => Method == None && Edit == None;
+    public bool IsPooled => Label is null;
+
+    /// Where the row was measured, without its numbers: rows of the same key and label are the
+    /// same measurement.
+    public (string Model, string Site, string Method, string Edit, string Dataset, string Split, string Metric, string? Label) Key =>
+        (Model, Site, Method, Edit, Dataset, Split, Metric, Label);
 }

@@ -14,20 +14,20 @@ public sealed record ResultTable(string Title, IReadOnlyList<string> Columns, IR
     {
         var chosen = rows.Where(r => r.Model == model && r.Site == site && r.Metric == metric && r.Dataset == dataset && r.Split == split).ToList();
         if (chosen.Count == 0) return null;
-        var baseline = chosen.FirstOrDefault(r => r.IsBaseline)?.Value;
+        var baseline = chosen.FirstOrDefault(r => r.IsBaseline);
         var edits = chosen.Where(r => !r.IsBaseline).Select(r => r.Edit).Distinct().ToList();
         var methods = chosen.Where(r => r.Method != ResultRow.None).Select(r => r.Method).Distinct().ToList();
         var columns = new List<string> { "method" };
         if (baseline is not null) columns.Add(ResultRow.None);
         columns.AddRange(edits);
         var table = new List<IReadOnlyList<string>>();
-        if (methods.Count == 0 && baseline is not null) table.Add([ResultRow.None, Format(baseline.Value)]);
+        if (methods.Count == 0 && baseline is not null) table.Add([ResultRow.None, Cell(baseline)]);
         foreach (var m in methods)
         {
             var cells = new List<string> { m };
-            if (baseline is not null) cells.Add(Format(baseline.Value));
+            if (baseline is not null) cells.Add(Cell(baseline));
             foreach (var e in edits)
-                cells.Add(chosen.FirstOrDefault(r => r.Method == m && r.Edit == e) is { } r ? Format(r.Value) : "");
+                cells.Add(chosen.FirstOrDefault(r => r.Method == m && r.Edit == e) is { } r ? Cell(r) : "");
             table.Add(cells);
         }
         return new ResultTable($"{metric} on {dataset}/{split} ({RunFolder.Display(model)}, {site})", columns, table);
@@ -48,7 +48,7 @@ public sealed record ResultTable(string Title, IReadOnlyList<string> Columns, IR
         {
             var cells = new List<string> { m, e };
             foreach (var site in sites)
-                cells.Add(chosen.FirstOrDefault(r => r.Site == site && r.Method == m && r.Edit == e) is { } r ? Format(r.Value) : "");
+                cells.Add(chosen.FirstOrDefault(r => r.Site == site && r.Method == m && r.Edit == e) is { } r ? Cell(r) : "");
             table.Add(cells);
         }
         return new ResultTable($"{metric} on {dataset}/{split} by site ({RunFolder.Display(model)})", columns, table);
@@ -87,6 +87,10 @@ public sealed record ResultTable(string Title, IReadOnlyList<string> Columns, IR
         foreach (var row in Rows) Line(row);
         return text.ToString();
     }
+
+    /// A row's value with its interval when it has one: `0.873 [0.851, 0.894]`.
+    public static string Cell(ResultRow r) =>
+        r.CiLow is double lo && r.CiHigh is double hi ? $"{Format(r.Value)} [{Format(lo)}, {Format(hi)}]" : Format(r.Value);
 
     /// 3 decimals; below 0.01 (but not 0) 3 significant digits (a small KL must not read as 0);
     /// large values (perplexity) with fewer decimals; non-finite as inf / nan.

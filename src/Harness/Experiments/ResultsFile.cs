@@ -5,8 +5,9 @@ using Harness.IO;
 namespace Harness.Experiments;
 
 /// results.json: a JSON array of ResultRow objects with lower-case keys
-/// (experiment, model, site, method, edit, dataset, split, metric, value), one row per line so that
-/// diffs stay readable. Non-finite values (an infinite KL) are written as null.
+/// (experiment, model, site, method, edit, dataset, split, metric, value, and where they apply label,
+/// n, ci_low, ci_high, effect, effect_ci_low, effect_ci_high), one row per line so that diffs stay
+/// readable. Non-finite values (an infinite KL) are written as null; fields a row lacks are omitted.
 public static class ResultsFile
 {
     public const string FileName = "results.json";
@@ -30,8 +31,11 @@ public static class ResultsFile
                 w.WriteString("dataset", r.Dataset);
                 w.WriteString("split", r.Split);
                 w.WriteString("metric", r.Metric);
-                if (double.IsFinite(r.Value)) w.WriteNumber("value", r.Value);
-                else w.WriteNull("value");
+                if (r.Label is not null) w.WriteString("label", r.Label);
+                Number(w, "value", r.Value);
+                if (r.N is int n) w.WriteNumber("n", n);
+                foreach (var (key, x) in Optional(r))
+                    if (x is double v) Number(w, key, v);
                 w.WriteEndObject();
             }
             text.Append("  ").Append(Encoding.UTF8.GetString(buffer.ToArray())).Append(i + 1 < rows.Count ? ",\n" : "\n");
@@ -40,6 +44,17 @@ public static class ResultsFile
         var bytes = Encoding.UTF8.GetBytes(text.ToString());
         AtomicFile.Write(path, s => s.Write(bytes));
     }
+
+    private static void Number(Utf8JsonWriter w, string key, double v)
+    {
+        if (double.IsFinite(v)) w.WriteNumber(key, v);
+        else w.WriteNull(key);
+    }
+
+    private static (string Key, double? Value)[] Optional(ResultRow r) =>
+    [
+        ("ci_low", r.CiLow), ("ci_high", r.CiHigh), ("effect", r.Effect), ("effect_ci_low", r.EffectCiLow), ("effect_ci_high", r.EffectCiHigh),
+    ];
 
     /// Reads results.json back (null values become NaN); a malformed file is an error naming it.
     public static IReadOnlyList<ResultRow> Read(string path)
@@ -61,7 +76,22 @@ public static class ResultsFile
                     : val.ValueKind == JsonValueKind.Null ? double.NaN
                     : throw new HarnessException($"{path}: row {index} field 'value' must be a number or null")
                     : throw new HarnessException($"{path}: row {index} has no field 'value'");
-                rows.Add(new ResultRow(S("experiment"), S("model"), S("site"), S("method"), S("edit"), S("dataset"), S("split"), S("metric"), value));
+                double? D(string key) => !e.TryGetProperty(key, out var v) ? null
+                    : v.ValueKind == JsonValueKind.Number ? v.GetDouble()
+                    : v.ValueKind == JsonValueKind.Null ? double.NaN
+                    : throw new HarnessException($"{path}: row {index} field '{key}' must be a number or null");
+                int? n = e.TryGetProperty("n", out var nv)
+                    ? nv.ValueKind == JsonValueKind.Number && nv.TryGetInt32(out var count) && count > 0 ? count
+                    : throw new HarnessException($"{path}: row {index} field 'n' must be a positive integer")
+                    : null;
+                string? label = e.TryGetProperty("label", out var lv)
+                    ? lv.ValueKind == JsonValueKind.String ? lv.GetString() : throw new HarnessException($"{path}: row {index} field 'label' must be a string")
+                    : null;
+                rows.Add(new ResultRow(S("experiment"), S("model"), S("site"), S("method"), S("edit"), S("dataset"), S("split"), S("metric"), value)
+                {
+                    Label = label, N = n, CiLow = D("ci_low"), CiHigh = D("ci_high"),
+                    Effect = D("effect"), EffectCiLow = D("effect_ci_low"), EffectCiHigh = D("effect_ci_high"),
+                });
                 index++;
             }
             return rows;

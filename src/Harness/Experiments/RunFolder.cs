@@ -2,8 +2,9 @@ using System.Text;
 
 namespace Harness.Experiments;
 
-/// The folder a run writes: results.json, report.md, spec.json (a copy of the spec), run.json (what
-/// it ran on, RunInfo) and plot-*.png.
+/// The folder a run writes: results.json, items.jsonl (the items behind every mean), report.md,
+/// spec.json (a copy of the spec), run.json (what it ran on, RunInfo), plot-*.png and directions/
+/// (every fitted basis, FittedDirections).
 /// A folder that already holds any of these belongs to another run and is refused, unless the user
 /// passes --force; then exactly those files are replaced (a stale plot of the other run is removed
 /// so that the folder holds one run), and nothing else in the folder is touched.
@@ -13,7 +14,7 @@ public static class RunFolder
     public const string SpecFile = "spec.json";
     public const string PlotPrefix = "plot-";
 
-    public static readonly string[] OwnFiles = [ResultsFile.FileName, ReportFile, SpecFile, RunInfo.FileName];
+    public static readonly string[] OwnFiles = [ResultsFile.FileName, Evidence.ItemsFile.FileName, ReportFile, SpecFile, RunInfo.FileName];
 
     /// runs/<spec>-<model>-<yyyyMMdd-HHmmss> under the current folder.
     public static string Default(string specName, IReadOnlyList<string> models, DateTime now) =>
@@ -24,6 +25,7 @@ public static class RunFolder
         !Directory.Exists(folder) ? []
         : OwnFiles.Where(f => File.Exists(Path.Combine(folder, f)))
             .Concat(Directory.EnumerateFiles(folder, PlotPrefix + "*.png").Select(Path.GetFileName).OfType<string>().Order(StringComparer.Ordinal))
+            .Concat(Directory.Exists(Path.Combine(folder, FittedDirections.Folder)) ? [FittedDirections.Folder + "/"] : [])
             .ToList();
 
     /// Checks the folder can take this run (before any work): refuses one holding another run's
@@ -44,12 +46,25 @@ public static class RunFolder
         try
         {
             IO.CreatedPaths.CreateFolder(folder);
-            foreach (var f in Existing(folder)) File.Delete(Path.Combine(folder, f));
+            foreach (var f in Existing(folder))
+            {
+                if (f.EndsWith('/')) RemoveDirections(Path.Combine(folder, f.TrimEnd('/')));
+                else File.Delete(Path.Combine(folder, f));
+            }
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             throw new HarnessException($"--out {folder}: cannot prepare the folder ({e.Message})");
         }
+    }
+
+    /// An earlier run's directions/: its .safetensors files, then the folders left empty; anything
+    /// else a user put there stays.
+    private static void RemoveDirections(string directions)
+    {
+        foreach (var file in Directory.EnumerateFiles(directions, "*.safetensors", SearchOption.AllDirectories).ToList()) File.Delete(file);
+        foreach (var dir in Directory.EnumerateDirectories(directions, "*", SearchOption.AllDirectories).OrderByDescending(d => d.Length).Append(directions))
+            if (!Directory.EnumerateFileSystemEntries(dir).Any()) Directory.Delete(dir);
     }
 
     /// A model name for titles: a folder path shows as its last folder's name.

@@ -29,6 +29,8 @@ public sealed record RunInfo
     /// The spec's seed (set before every fit) and the seed of each method that takes one, by label.
     public required int Seed { get; init; }
     public required IReadOnlyDictionary<string, int> MethodSeeds { get; init; }
+    /// Bootstrap resamples behind every interval (drawn from Seed).
+    public required int BootstrapResamples { get; init; }
     public required MachineInfo Machine { get; init; }
     public required DateTime StartedUtc { get; init; }
     public required DateTime FinishedUtc { get; init; }
@@ -54,6 +56,7 @@ public sealed record RunInfo
         Seed = plan.Spec.Seed,
         MethodSeeds = plan.Spec.Methods.Where(m => m.Options.Values.ContainsKey("seed"))
             .ToDictionary(m => m.Label, m => m.Options.Int("seed"), StringComparer.Ordinal),
+        BootstrapResamples = plan.Spec.Resamples,
         Machine = MachineInfo.Current(),
         StartedUtc = startedUtc,
         FinishedUtc = DateTime.UtcNow,

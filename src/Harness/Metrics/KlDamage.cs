@@ -38,6 +38,23 @@ public static class KlDamage
         return total / rows;
     }
 
+    /// KL per row of last-position logits [n, vocab] (one value per prompt, in nats), in chunks so
+    /// that the float64 copies stay small. Mean(unedited, edited) is their mean.
+    public static double[] PerRow(Tensor unedited, Tensor edited)
+    {
+        if (unedited.dim() != 2 || !edited.shape.SequenceEqual(unedited.shape))
+            throw new HarnessException($"kl damage: per-row logits must both be [n, vocab], got {Shape.Text(unedited.shape)} and {Shape.Text(edited.shape)}");
+        long rows = unedited.shape[0];
+        var values = new double[rows];
+        PositionRows.SumInChunks(rows, (lo, hi) =>
+        {
+            var chunk = Divergence(unedited.detach()[TensorIndex.Slice(lo, hi)], edited.detach()[TensorIndex.Slice(lo, hi)]).data<double>().ToArray();
+            chunk.CopyTo(values, lo);
+            return 0;
+        });
+        return values;
+    }
+
     /// KL(P || Q) per row, float64 [rows], from logits [rows, vocab] (log_softmax in float64).
     /// Tokens with p = 0 contribute 0 (the 0 log 0 = 0 convention), not NaN.
     public static Tensor Divergence(Tensor pLogits, Tensor qLogits)

@@ -40,7 +40,8 @@ public class RunEndToEndTests
         var (code, output, err) = Cli.Cli.Run("run", spec, "--out", folder);
         code.Should().Be(0, err);
 
-        var rows = ResultsFile.Read(Path.Combine(folder, ResultsFile.FileName));
+        var all = ResultsFile.Read(Path.Combine(folder, ResultsFile.FileName));
+        var rows = all.Where(r => r.IsPooled).ToList();
         rows.Should().OnlyContain(r => r.Experiment == "e2e" && r.Model == _tiny.Model);
         rows.Select(r => r.Site).Distinct().Should().Equal("blocks.0.hook_resid_post", "blocks.1.hook_resid_post");
         rows.Select(r => r.Metric).Distinct().Should().BeEquivalentTo(MetricNames.All);
@@ -59,7 +60,45 @@ public class RunEndToEndTests
         // results.json is a plain array of objects with exactly the documented keys
         using (var doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(folder, ResultsFile.FileName))))
             doc.RootElement.EnumerateArray().First().EnumerateObject().Select(p => p.Name)
-                .Should().Equal("experiment", "model", "site", "method", "edit", "dataset", "split", "metric", "value");
+                .Should().Equal("experiment", "model", "site", "method", "edit", "dataset", "split", "metric", "value", "n", "ci_low", "ci_high");
+
+        // Every mean is the mean of its items in items.jsonl, and n counts them; every edited prompt
+        // row has its paired effect; the bias is also given per label.
+        var items = File.ReadLines(Path.Combine(folder, Harness.Experiments.Evidence.ItemsFile.FileName)).Select(l => JsonDocument.Parse(l).RootElement).ToList();
+        var byRow = items.GroupBy(i => string.Join("|", new[] { "model", "site", "method", "edit", "dataset", "split", "metric" }.Select(k => i.GetProperty(k).GetString())))
+            .ToDictionary(g => g.Key, g => g.ToList());
+        var means = all.Where(r => r.N is not null).ToList();
+        means.Should().NotBeEmpty();
+        foreach (var r in means)
+        {
+            var mine = byRow[string.Join("|", r.Model, r.Site, r.Method, r.Edit, r.Dataset, r.Split, r.Metric)]
+                .Where(i => r.Label is null || i.GetProperty("label").GetString() == r.Label).ToList();
+            mine.Should().HaveCount(r.N!.Value, r.ToString());
+            mine.Average(i => i.GetProperty("value").GetDouble()).Should().BeApproximately(r.Value, 1e-9, r.ToString());
+            r.CiLow.Should().BeLessThanOrEqualTo(r.Value + 1e-12, r.ToString());
+            r.CiHigh.Should().BeGreaterThanOrEqualTo(r.Value - 1e-12, r.ToString());
+        }
+        all.Where(r => r.Metric == MetricNames.PronounBias && !r.IsBaseline).Should().OnlyContain(r => r.Effect != null && r.EffectCiLow <= r.Effect && r.Effect <= r.EffectCiHigh);
+        all.Where(r => r.Metric == MetricNames.PronounBias && r.Dataset == "gender").Select(r => r.Label).Distinct().Should().BeEquivalentTo([null, "female", "male"]);
+        rows.Where(r => r.Metric == MetricNames.Directions || r.Split == ResultRow.TextSplit).Should().OnlyContain(r => r.N == null && r.CiLow == null);
+
+        // Every fitted basis is in directions/<site>/<label>.safetensors: orthonormal rows, the centres
+        // the edits used, and what it is in the metadata.
+        foreach (var site in new[] { "blocks.0.hook_resid_post", "blocks.1.hook_resid_post" })
+            foreach (var method in new[] { "leace", "mean-diff", "random", "gradient", "unembed-diff" })
+            {
+                var file = Path.Combine(folder, "directions", site, method + ".safetensors");
+                File.Exists(file).Should().BeTrue(file);
+                var tensors = Harness.IO.Safetensors.ReadAll(file, out var metadata);
+                metadata["method"].Should().Be(method);
+                metadata["site"].Should().Be(site);
+                tensors.Keys.Should().BeEquivalentTo(["directions", "centre_median"]);
+                var d = tensors["directions"];
+                d.shape.Should().Equal(1, 16);
+                d.mm(d.t()).item<double>().Should().BeApproximately(1, 1e-9);
+                tensors["centre_median"].shape.Should().Equal(16);
+                foreach (var t in tensors.Values) t.Dispose();
+            }
 
         var report = File.ReadAllText(Path.Combine(folder, RunFolder.ReportFile));
         report.Should().Contain("# e2e").And.Contain("## Verdict: Projection").And.Contain("## Bias by method and edit")
@@ -112,13 +151,13 @@ public class RunEndToEndTests
             double pc = p[correct].item<double>(), pw = p[wrong].item<double>();
             b.Add((pc - pw) / Math.Max(pc, pw));
         }
-        var unedited = rows.Single(r => r.IsBaseline && r.Metric == MetricNames.PronounBias && r.Dataset == "tiny");
+        var unedited = rows.Single(r => r.IsBaseline && r.IsPooled && r.Metric == MetricNames.PronounBias && r.Dataset == "tiny");
         unedited.Value.Should().BeApproximately(b.Average(), 1e-5);
 
-        var noOp = rows.Where(r => r.Edit == "scale(strength=0, centre=median)" && r.Metric == MetricNames.KlDamage).ToList();
+        var noOp = rows.Where(r => r.IsPooled && r.Edit == "scale(strength=0, centre=median)" && r.Metric == MetricNames.KlDamage).ToList();
         noOp.Should().HaveCount(2, "the prompts' last positions and the text");
         noOp.Should().OnlyContain(r => Math.Abs(r.Value) < 1e-12);
-        rows.Single(r => r.Edit == "scale(strength=0, centre=median)" && r.Metric == MetricNames.PronounBias).Value.Should().Be(unedited.Value);
+        rows.Single(r => r.IsPooled && r.Edit == "scale(strength=0, centre=median)" && r.Metric == MetricNames.PronounBias).Value.Should().Be(unedited.Value);
     }
 
     [Test]

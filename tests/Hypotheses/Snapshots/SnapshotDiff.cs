@@ -57,7 +57,7 @@ internal sealed class SnapshotDiff(JToken actual, SnapshotRounding rounding, Sna
         {
             case JObject a:
                 return new JObject(a.Properties().Select(p =>
-                    new JProperty(p.Name, MergeAt((stored as JObject)?[p.Name], p.Value, SnapshotTolerances.KindOf(p.Name), rounding, tolerances))));
+                    new JProperty(p.Name, MergeAt((stored as JObject)?[p.Name], p.Value, tolerances.KindWithin(kind, p.Name), rounding, tolerances))));
             case JArray a:
                 var old = stored as JArray;
                 return new JArray(a.Select((item, i) => MergeAt(old is not null && old.Count == a.Count ? old[i] : null, item, kind, rounding, tolerances)));
@@ -77,7 +77,7 @@ internal sealed class SnapshotDiff(JToken actual, SnapshotRounding rounding, Sna
         {
             case (JObject s, JObject a):
                 foreach (var key in s.Properties().Select(p => p.Name).Concat(a.Properties().Select(p => p.Name)).Distinct())
-                    Walk(s[key], a[key], path.Length == 0 ? key : $"{path}.{key}", SnapshotTolerances.KindOf(key), rounding, tolerances, lines);
+                    Walk(s[key], a[key], path.Length == 0 ? key : $"{path}.{key}", tolerances.KindWithin(kind, key), rounding, tolerances, lines);
                 return;
             case (JArray s, JArray a):
                 for (var i = 0; i < Math.Max(s.Count, a.Count); i++)

@@ -14,7 +14,8 @@ namespace Hypotheses.Snapshots;
 ///
 /// What a result may hold, and how it is written:
 ///   - records, classes, anonymous objects: their public readable properties, in declaration order
-///     (base class first), named as in the code or by [JsonPropertyName]; [JsonIgnore] skips one;
+///     (base class first), named as in the code or by [JsonPropertyName]; [JsonIgnore] skips one,
+///     [JsonIgnore(Condition = WhenWritingNull)] skips one that is null;
 ///   - dictionaries: keys sorted (ordinal), so insertion order never makes a diff;
 ///   - lists and arrays: in their order, one element per line;
 ///   - double, float, decimal: rounded by SnapshotRounding; NaN and infinities as strings;
@@ -96,7 +97,12 @@ public static class SnapshotJson
             throw new ArgumentException($"snapshot: {path} is a {type.Name} with no public properties to snapshot");
         var result = new JObject();
         foreach (var (name, property) in properties)
-            result.Add(name, Convert(property.GetValue(value), rounding, $"{path}.{name}", depth + 1));
+        {
+            var item = property.GetValue(value);
+            if (item is null && property.GetCustomAttribute<StjIgnore>() is { Condition: JsonIgnoreCondition.WhenWritingNull or JsonIgnoreCondition.WhenWritingDefault })
+                continue;
+            result.Add(name, Convert(item, rounding, $"{path}.{name}", depth + 1));
+        }
         return result;
     }
 

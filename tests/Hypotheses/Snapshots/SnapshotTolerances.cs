@@ -74,6 +74,12 @@ public sealed record SnapshotTolerances(IReadOnlyDictionary<string, SnapshotTole
 
     /// The kind of the number held by property (or key) `name`: the text after the last " | ", else
     /// the name itself.
+    /// The kind of a value under key `key` inside an object of kind `parent`: a key
+    /// "model | ... | metric" names its metric; a plain key inside a metric's object (its value, its
+    /// interval's bounds, its effect) is of the metric's kind; any other key is its own kind.
+    public string KindWithin(string parent, string key) =>
+        key.Contains(" | ", StringComparison.Ordinal) ? KindOf(key) : ByKind.ContainsKey(parent) ? parent : key;
+
     public static string KindOf(string name)
     {
         var bar = name.LastIndexOf(" | ", StringComparison.Ordinal);

@@ -1,0 +1,46 @@
+using System.Text;
+using System.Text.Json;
+using Harness.IO;
+
+namespace Harness.Experiments.Evidence;
+
+/// items.jsonl: one line per measured item of every pooled row of results.json,
+/// `{"model": ..., "site": ..., "method": ..., "edit": ..., "dataset": ..., "split": ..., "metric": ...,
+/// "index": 17, "pair": 8, "label": "female", "value": 0.93}`: the item's index in its dataset split
+/// (for a probe, the held-out row), its pair (the cluster the bootstrap resamples) and label. Each
+/// row's value is the mean of its items' values; its interval can be recomputed from them.
+public static class ItemsFile
+{
+    public const string FileName = "items.jsonl";
+
+    public static void Write(string path, IReadOnlyList<MeasuredRow> measured)
+    {
+        var buffer = new MemoryStream();
+        var newline = Encoding.UTF8.GetBytes("\n");
+        foreach (var (row, items, labelNames) in measured)
+            for (int i = 0; i < items.Count; i++)
+            {
+                using (var w = new Utf8JsonWriter(buffer))
+                {
+                    w.WriteStartObject();
+                    w.WriteString("model", row.Model);
+                    w.WriteString("site", row.Site);
+                    w.WriteString("method", row.Method);
+                    w.WriteString("edit", row.Edit);
+                    w.WriteString("dataset", row.Dataset);
+                    w.WriteString("split", row.Split);
+                    w.WriteString("metric", row.Metric);
+                    w.WriteNumber("index", items.IndexOf(i));
+                    w.WriteNumber("pair", items.Clusters[i]);
+                    int label = items.Labels[i];
+                    if (label >= 0 && label < labelNames.Count) w.WriteString("label", labelNames[label]);
+                    if (double.IsFinite(items.Values[i])) w.WriteNumber("value", items.Values[i]);
+                    else w.WriteNull("value");
+                    w.WriteEndObject();
+                }
+                buffer.Write(newline);
+            }
+        var bytes = buffer.ToArray();
+        AtomicFile.Write(path, s => s.Write(bytes));
+    }
+}

@@ -1,0 +1,59 @@
+using Harness.Experiments;
+using Harness.Experiments.Evidence;
+
+namespace Harness.Tests.Experiments.Evidence;
+
+/// Rows built from items: mean, n and interval; an edited row's paired effect against the
+/// unedited row of the same items; one more row per label; rows that are not means left alone.
+public class EvidenceRowsTests
+{
+    private static readonly string[] Labels = ["female", "male"];
+
+    [Test]
+    public void RowsCarryMeanIntervalEffectAndOneRowPerLabel()
+    {
+        var evidence = new EvidenceRows(1000, 0);
+        // Four prompts in two pairs; female prompts first in each pair.
+        int[] pairs = [0, 0, 1, 1], labels = [0, 1, 0, 1];
+        evidence.Add(Row("none", "none"), Items.Of([1, 0.8, 0.9, 0.7], pairs, labels), Labels);
+        evidence.Add(Row("rlace", "project"), Items.Of([-1, 1, -0.9, 0.7], pairs, labels), Labels);
+        evidence.Add(new ResultRow("e", "m", "s", "rlace", "fit", "gender", "train", MetricNames.Directions, 1));
+
+        var rows = evidence.Rows;
+        rows.Should().HaveCount(7);
+        var baseline = rows[0];
+        baseline.IsPooled.Should().BeTrue();
+        baseline.Value.Should().BeApproximately(0.85, 1e-12);
+        baseline.N.Should().Be(4);
+        baseline.CiLow.Should().BeLessThanOrEqualTo(0.85).And.BeGreaterThanOrEqualTo(0.7);
+        baseline.Effect.Should().BeNull("the unedited row is the reference itself");
+        rows[1].Label.Should().Be("female");
+        rows[1].Value.Should().BeApproximately(0.95, 1e-12);
+        rows[2].Label.Should().Be("male");
+        rows[2].N.Should().Be(2);
+
+        var edited = rows[3];
+        edited.Value.Should().BeApproximately(-0.05, 1e-12);
+        edited.Effect.Should().BeApproximately(-0.9, 1e-12);
+        edited.EffectCiLow.Should().BeLessThanOrEqualTo(edited.Effect!.Value);
+        edited.EffectCiHigh.Should().BeGreaterThanOrEqualTo(edited.Effect!.Value);
+        // The one-sided shift the pooled value hides: female prompts fall by 1.9, male ones by 0.1.
+        rows[4].Effect.Should().BeApproximately(-1.9, 1e-12);
+        rows[5].Effect.Should().BeApproximately(0.1 - 0.0, 0.2).And.BeApproximately(0.1, 1e-12);
+
+        rows[6].N.Should().BeNull();
+        rows[6].CiLow.Should().BeNull();
+        evidence.Measured.Should().HaveCount(2, "items.jsonl holds the pooled rows' items");
+    }
+
+    [Test]
+    public void UnlabelledItemsGiveOnlyThePooledRow()
+    {
+        var evidence = new EvidenceRows(500, 0);
+        evidence.Add(Row("none", "none"), Items.Of([1, 2, 3], [0, 1, 2], [-1, -1, -1]), []);
+        evidence.Rows.Should().ContainSingle();
+    }
+
+    private static ResultRow Row(string method, string edit) =>
+        new("e", "m", "s", method, edit, "gender", "test", MetricNames.PronounBias, double.NaN);
+}
