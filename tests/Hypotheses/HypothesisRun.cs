@@ -11,8 +11,9 @@ namespace Hypotheses;
 /// they restate these numbers as text, which rounding cannot reach.
 public sealed record HypothesisSnapshot(string Verdict, SortedDictionary<string, SnapshotRow> Metrics);
 
-/// One row's numbers: its value, and for a mean its n, interval and (edited rows) paired effect.
-/// Every number is compared under its metric's tolerance.
+/// One row's numbers: its value, and for a mean its n, interval and (edited rows) paired effect and
+/// null (size, quantiles or rank). Every number is compared under its metric's tolerance, except
+/// null_rank, which has its own (SnapshotTolerances).
 public sealed record SnapshotRow(
     [property: JsonPropertyName("value")] double Value,
     [property: JsonPropertyName("n"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] int? N,
@@ -22,7 +23,16 @@ public sealed record SnapshotRow(
     [property: JsonPropertyName("effect_ci_low"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] double? EffectCiLow,
     [property: JsonPropertyName("effect_ci_high"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] double? EffectCiHigh)
 {
-    public static SnapshotRow Of(ResultRow r) => new(r.Value, r.N, r.CiLow, r.CiHigh, r.Effect, r.EffectCiLow, r.EffectCiHigh);
+    [JsonPropertyName("null_n"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public int? NullN { get; init; }
+    [JsonPropertyName("null_low"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public double? NullLow { get; init; }
+    [JsonPropertyName("null_median"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public double? NullMedian { get; init; }
+    [JsonPropertyName("null_high"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public double? NullHigh { get; init; }
+    [JsonPropertyName("null_rank"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public double? NullRank { get; init; }
+
+    public static SnapshotRow Of(ResultRow r) => new(r.Value, r.N, r.CiLow, r.CiHigh, r.Effect, r.EffectCiLow, r.EffectCiHigh)
+    {
+        NullN = r.NullN, NullLow = r.NullLow, NullMedian = r.NullMedian, NullHigh = r.NullHigh, NullRank = r.NullRank,
+    };
 
     public static string Key(ResultRow r) =>
         $"{r.Model} | {r.Site} | {r.Method} | {r.Edit} | {r.Dataset} | {r.Split}{(r.Label is null ? "" : $" | {r.Label}")} | {r.Metric}";

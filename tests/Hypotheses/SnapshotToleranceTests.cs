@@ -45,7 +45,7 @@ public class SnapshotToleranceTests
     [Test]
     public void Every_metric_the_harness_writes_has_a_declared_tolerance()
     {
-        SnapshotTolerances.Default.ByKind.Keys.Should().BeEquivalentTo(MetricNames.All,
+        SnapshotTolerances.Default.ByKind.Keys.Should().BeEquivalentTo(MetricNames.All.Append(SnapshotTolerances.NullRank),
             "a new metric must say how much it may move across machines (SnapshotTolerances.Default)");
     }
 
@@ -113,6 +113,8 @@ public class SnapshotToleranceTests
     public void A_rows_interval_and_effect_are_compared_under_its_metrics_tolerance()
     {
         SnapshotTolerances.Default.KindWithin("pronoun_bias", "ci_low").Should().Be("pronoun_bias");
+        SnapshotTolerances.Default.KindWithin("pronoun_bias", "null_high").Should().Be("pronoun_bias");
+        SnapshotTolerances.Default.KindWithin("pronoun_bias", "null_rank").Should().Be("null_rank");
         SnapshotTolerances.Default.KindWithin("Metrics", Where + "kl_damage").Should().Be("kl_damage");
         var key = Where + "pronoun_bias";
         HypothesisSnapshot Bias(double ciLow) => new("supported", new(StringComparer.Ordinal) { [key] = Row(0.5, ciLow) });

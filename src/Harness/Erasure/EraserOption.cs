@@ -11,14 +11,17 @@ public enum EraserOptionKind
     Integer,
     /// A real number (`--name 0.01`).
     Number,
+    /// One of a few words (`--name covariance`).
+    Choice,
 }
 
 /// One option of an erasure method: its name in eraser-file metadata (snake_case, e.g.
 /// "svd_tol"; on the command line the same with dashes, e.g. `--svd-tol`), kind, default and help.
 public sealed record EraserOption
 {
-    private EraserOption(string name, EraserOptionKind kind, string @default, string help, double min, double max, bool minExclusive)
+    private EraserOption(string name, EraserOptionKind kind, string @default, string help, double min, double max, bool minExclusive, string[]? choices = null)
     {
+        Choices = choices ?? [];
         if (name is "method" or "dimension" || name.Length == 0 || name.Any(c => !(char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c == '_')))
             throw new ArgumentException($"bad option name '{name}' (snake_case, not 'method' or 'dimension')", nameof(name));
         Name = name; Kind = kind; Default = @default; Help = help; Min = min; Max = max; MinExclusive = minExclusive;
@@ -35,7 +38,14 @@ public sealed record EraserOption
         double max = double.PositiveInfinity, bool minExclusive = false) =>
         new(name, EraserOptionKind.Number, Format(@default), help, min, max, minExclusive);
 
+    /// One of `choices` (the first is not necessarily the default).
+    public static EraserOption Choice(string name, string @default, string help, params string[] choices) =>
+        choices.Contains(@default) ? new(name, EraserOptionKind.Choice, @default, help, 0, 0, false, choices)
+        : throw new ArgumentException($"option {name}: default '{@default}' is not one of its choices", nameof(@default));
+
     public string Name { get; }
+    /// The words a Choice option takes.
+    public IReadOnlyList<string> Choices { get; }
     public EraserOptionKind Kind { get; }
     /// The default in the metadata form ("true", "3", "0.01").
     public string Default { get; }
@@ -52,6 +62,7 @@ public sealed record EraserOption
     {
         EraserOptionKind.Integer => Flag + " <n>",
         EraserOptionKind.Number => Flag + " <x>",
+        EraserOptionKind.Choice => Flag + " <" + string.Join("|", Choices) + ">",
         _ => Flag,
     };
 
@@ -62,6 +73,8 @@ public sealed record EraserOption
         {
             case EraserOptionKind.Switch:
                 return value is "true" or "false" ? value : null;
+            case EraserOptionKind.Choice:
+                return Choices.Contains(value) ? value : null;
             case EraserOptionKind.Integer:
                 if (!long.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var i) || i < Min || i > Max) return null;
                 return i.ToString(CultureInfo.InvariantCulture);
@@ -76,6 +89,7 @@ public sealed record EraserOption
     public string Expected => Kind switch
     {
         EraserOptionKind.Switch => "true or false",
+        EraserOptionKind.Choice => "one of " + string.Join(", ", Choices),
         EraserOptionKind.Integer => Range("an integer"),
         _ => Range("a number"),
     };

@@ -67,6 +67,7 @@ public sealed class EraserOptions
     public bool Bool(string name) => Get(name, EraserOptionKind.Switch) == "true";
     public int Int(string name) => int.Parse(Get(name, EraserOptionKind.Integer), CultureInfo.InvariantCulture);
     public double Double(string name) => double.Parse(Get(name, EraserOptionKind.Number), CultureInfo.InvariantCulture);
+    public string Choice(string name) => Get(name, EraserOptionKind.Choice);
 
     private string Get(string name, EraserOptionKind kind)
     {

@@ -24,6 +24,7 @@ public sealed class ExperimentRunner(ExperimentPlan plan, TextWriter progress)
 {
     private ExperimentSpec Spec => plan.Spec;
     private readonly EvidenceRows _evidence = new(plan.Spec.Resamples, plan.Spec.Seed);
+    private readonly NullEffects _nulls = new();
     private readonly Stopwatch _clock = new();
 
     /// After Run: every pooled row measured from items, with its items (for items.jsonl).
@@ -46,6 +47,7 @@ public sealed class ExperimentRunner(ExperimentPlan plan, TextWriter progress)
             using var model = LoadModel(planned);
             RunModel(planned, model);
         }
+        _evidence.AttachNulls(_nulls);
         Say($"done: {_evidence.Rows.Count} rows in {_clock.Elapsed.TotalSeconds:F1} s");
         return _evidence.Rows;
     }
@@ -133,6 +135,12 @@ public sealed class ExperimentRunner(ExperimentPlan plan, TextWriter progress)
                         ProbeRows(where, method.Label, editSpec.Label, acts, edit.Apply);
                     Say($"{where} {method.Label} {editSpec.Label}: {Summary(where, method.Label, editSpec.Label)} in {unit.Elapsed.TotalSeconds:F1} s");
                 }
+                if (IsNullSource(method))
+                {
+                    unit.Restart();
+                    int draws = NullRows(where, method, model, site, acts);
+                    Say($"{where} {method.Label}: null of {draws} random bases x {Spec.Edits.Count} edit(s) in {unit.Elapsed.TotalSeconds:F1} s");
+                }
             }
             foreach (var a in concepts.Values) a.Dispose();
         }
@@ -162,6 +170,63 @@ public sealed class ExperimentRunner(ExperimentPlan plan, TextWriter progress)
         {
             throw e.Rephrase($"{Spec.Source}: method {method.Label} at {site}: {e.Message}");
         }
+    }
+
+    /// Whether this method draws the run's null distribution: the first `random` method with
+    /// `directions` of 2 or more (a later one is measured as a method, its null is not drawn).
+    private bool IsNullSource(MethodSpec method) =>
+        method.Name == RandomDirections.Name && method.Options.Int("directions") > 1
+        && (_nulls.Source ?? Spec.Methods.First(m => m.Name == RandomDirections.Name && m.Options.Int("directions") > 1).Label) == method.Label;
+
+    /// The null distribution of every edit's effect on the prompt metrics that need only the two
+    /// answer logits (pronoun_bias, logit_diff): `directions` random bases drawn from the method's
+    /// seed stream (draw 0 is the basis fitted above), each edited with every edit of the spec and
+    /// measured on every prompt set against the unedited items, pooled and per label. Other metrics
+    /// (KL, text, probes, generations) stay off the null: no verdict ranks them. Returns the draws.
+    private int NullRows(Where where, MethodSpec method, LanguageModel model, string site, ConceptActivations acts)
+    {
+        _nulls.Source = method.Label;
+        var metrics = new[] { MetricNames.PronounBias, MetricNames.LogitDiff }.Where(Spec.Wants).ToArray();
+        if (metrics.Length == 0) return 0;
+        var o = method.Options;
+        int count = o.Int("directions"), rank = o.Int("rank"), seed = o.Int("seed");
+        using var scope = NewDisposeScope();
+        var bases = RandomDirections.Draws(acts.Train, rank, seed, o.Choice("kind"), count);
+        // Every draw changes only the site and what follows: the blocks before it run once.
+        var starts = plan.Evaluations.ToDictionary(set => set, set => ModelPasses.CaptureBatches(model, site, set.Ids, Spec.BatchSize));
+        try
+        {
+            for (int j = 0; j < count; j++)
+            {
+                using var drawScope = NewDisposeScope();
+                var eraser = RandomDirections.Eraser(acts.Train, bases[j], rank, seed, o.Bool("affine"), o.Choice("kind"));
+                foreach (var editSpec in Spec.Edits)
+                {
+                    using var edit = BuildEdit(editSpec, eraser, acts, method.Label);
+                    var hook = SiteHooks.Edit(model, site, edit, Spec.EditPositions);
+                    foreach (var set in plan.Evaluations)
+                    {
+                        var differences = ModelPasses.AnswerDifferences(model, set, Spec.BatchSize, hook, starts[set]);
+                        foreach (var metric in metrics)
+                        {
+                            if (_evidence.Baseline(where.Model, where.Site, set.Dataset, set.SplitName, metric) is not { } baseline) continue;
+                            var values = metric == MetricNames.PronounBias ? differences.Select(d => PronounBias.Score(d, 0)).ToArray() : differences;
+                            var effect = Evidence.Items.Of(values, set.Pairs, set.Labels).Minus(baseline);
+                            NullEffects.Key Key(string? label) => new(where.Model, where.Site, editSpec.Label, set.Dataset, set.SplitName, metric, label);
+                            _nulls.Add(Key(null), effect.Mean);
+                            if (set.LabelNames.Count < 2) continue;
+                            for (int label = 0; label < set.LabelNames.Count; label++)
+                                if (effect.WithLabel(label) is { Count: > 0 } mine) _nulls.Add(Key(set.LabelNames[label]), mine.Mean);
+                        }
+                    }
+                }
+            }
+        }
+        finally
+        {
+            foreach (var start in starts.Values) start.Dispose();
+        }
+        return count;
     }
 
     /// The basis and every centre the spec's edits put its origin at, copied out of the method's scope.

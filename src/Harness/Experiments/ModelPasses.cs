@@ -36,6 +36,55 @@ public static class ModelPasses
         }
     }
 
+    /// logit_c - logit_w at each prompt's last real token, without the vocabulary projection: the
+    /// final hidden state times W[c] - W[w] (the tied unembedding), in float64. The same numbers as
+    /// LogitDifference on LastLogits up to float32 rounding, at a fraction of the cost; pronoun_bias
+    /// is a function of it too (b = sign(D) (1 - exp(-|D|))), so this is all a null distribution of
+    /// either metric needs. With `start` (the set's activations at a site, SiteActivations), each
+    /// batch runs from that site on instead of from the tokens: hooks at the site and after it act
+    /// as in a full pass, and the blocks before it are not run again.
+    public static double[] AnswerDifferences(LanguageModel model, PromptSet set, int batchSize, BatchHook? hook = null, SiteActivations? start = null)
+    {
+        if (start is not null && (start.BatchSize != batchSize || start.Count != set.Count))
+            throw new ArgumentException($"activations at {start.Site} were captured for {start.Count} prompts in batches of {start.BatchSize}, not {set.Count} in batches of {batchSize}");
+        using var noGrad = no_grad();
+        var result = new double[set.Count];
+        int index = 0;
+        foreach (var (batch, offset) in Batches(set.Ids, batchSize))
+        {
+            using var scope = NewDisposeScope();
+            using var hooks = hook?.Invoke(batch, offset);
+            using var tokens = TokenBatch.RightPadded(batch, model.Device);
+            var hidden = start is null ? model.FinalHidden(tokens.Ids) : model.FinalHiddenFrom(start.Site, start.Batches[index]);
+            index++;
+            var last = hidden.index(TensorIndex.Tensor(arange(batch.Count, device: model.Device)), TensorIndex.Tensor(tokens.LastPositions()));
+            var correct = tensor(set.Correct.Skip(offset).Take(batch.Count).Select(i => (long)i).ToArray(), device: model.Device);
+            var wrong = tensor(set.Wrong.Skip(offset).Take(batch.Count).Select(i => (long)i).ToArray(), device: model.Device);
+            var w = model.TokenEmbedding;
+            var direction = w.index_select(0, correct).to(ScalarType.Float64) - w.index_select(0, wrong).to(ScalarType.Float64);
+            var d = (last.to(ScalarType.Float64) * direction).sum(1).cpu().data<double>().ToArray();
+            d.CopyTo(result, offset);
+        }
+        return result;
+    }
+
+    /// The unedited activations at `site` of every batch of `prompts` ([b, t, d], right-padded as
+    /// the batch runs), for passes that start there (AnswerDifferences).
+    public static SiteActivations CaptureBatches(LanguageModel model, string site, IReadOnlyList<int[]> prompts, int batchSize)
+    {
+        using var noGrad = no_grad();
+        var batches = new List<Tensor>();
+        foreach (var (batch, _) in Batches(prompts, batchSize))
+        {
+            using var scope = NewDisposeScope();
+            using var capture = model.Hooks.Capture(site);
+            using var tokens = TokenBatch.RightPadded(batch, model.Device);
+            model.FinalHidden(tokens.Ids);
+            batches.Add(capture.Last.detach().clone().DetachFromDisposeScope());
+        }
+        return new SiteActivations(site, batchSize, prompts.Count, batches);
+    }
+
     /// The activations at `site` of every text, at every real token ("all") or at the last one:
     /// float32 [rows, d] in text order, and for each row the index of its text.
     public static (Tensor Rows, int[] TextOfRow) Capture(LanguageModel model, string site, IReadOnlyList<int[]> texts, Positions positions, int batchSize)
@@ -119,3 +168,17 @@ public static class ModelPasses
     }
 }
 
+/// A prompt set's unedited activations at one site, batch by batch (ModelPasses.CaptureBatches).
+/// Owns its tensors.
+public sealed class SiteActivations(string site, int batchSize, int count, IReadOnlyList<Tensor> batches) : IDisposable
+{
+    public string Site { get; } = site;
+    public int BatchSize { get; } = batchSize;
+    public int Count { get; } = count;
+    public IReadOnlyList<Tensor> Batches { get; } = batches;
+
+    public void Dispose()
+    {
+        foreach (var b in Batches) b.Dispose();
+    }
+}

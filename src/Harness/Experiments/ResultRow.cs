@@ -14,7 +14,9 @@ namespace Harness.Experiments;
 /// interval `ci_low` / `ci_high` (ClusterBootstrap: pairs resampled together) and, for an edited row
 /// with an unedited row of the same items, the paired `effect` (edited minus unedited) with its
 /// interval. `label` is null for the pooled row; a prompt metric over a dataset with two or more
-/// labels also gets one row per label (label = its name), so that a one-sided shift shows.
+/// labels also gets one row per label (label = its name), so that a one-sided shift shows. With a
+/// null distribution (a `random` method with `directions: N`), edited rows also carry `null_n` and
+/// either the null's quantiles (the random method's rows) or the effect's `null_rank`.
 public sealed record ResultRow(
     string Experiment,
     string Model,
@@ -39,6 +41,14 @@ public sealed record ResultRow(
     public double? Effect { get; init; }
     public double? EffectCiLow { get; init; }
     public double? EffectCiHigh { get; init; }
+    /// How many random bases the null of this row's edit has (NullEffects), and for the random
+    /// method's own rows the null's 2.5, 50 and 97.5 % quantiles, for every other edited row its
+    /// null rank (an empirical p-value of its effect).
+    public int? NullN { get; init; }
+    public double? NullLow { get; init; }
+    public double? NullMedian { get; init; }
+    public double? NullHigh { get; init; }
+    public double? NullRank { get; init; }
 
     public bool IsBaseline => Method == None && Edit == None;
     public bool IsPooled => Label is null;

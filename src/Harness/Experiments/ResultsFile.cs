@@ -6,7 +6,8 @@ namespace Harness.Experiments;
 
 /// results.json: a JSON array of ResultRow objects with lower-case keys
 /// (experiment, model, site, method, edit, dataset, split, metric, value, and where they apply label,
-/// n, ci_low, ci_high, effect, effect_ci_low, effect_ci_high), one row per line so that diffs stay
+/// n, ci_low, ci_high, effect, effect_ci_low, effect_ci_high, null_n, null_low, null_median, null_high,
+/// null_rank), one row per line so that diffs stay
 /// readable. Non-finite values (an infinite KL) are written as null; fields a row lacks are omitted.
 public static class ResultsFile
 {
@@ -36,6 +37,9 @@ public static class ResultsFile
                 if (r.N is int n) w.WriteNumber("n", n);
                 foreach (var (key, x) in Optional(r))
                     if (x is double v) Number(w, key, v);
+                if (r.NullN is int nullN) w.WriteNumber("null_n", nullN);
+                foreach (var (key, x) in NullFields(r))
+                    if (x is double v) Number(w, key, v);
                 w.WriteEndObject();
             }
             text.Append("  ").Append(Encoding.UTF8.GetString(buffer.ToArray())).Append(i + 1 < rows.Count ? ",\n" : "\n");
@@ -54,6 +58,11 @@ public static class ResultsFile
     private static (string Key, double? Value)[] Optional(ResultRow r) =>
     [
         ("ci_low", r.CiLow), ("ci_high", r.CiHigh), ("effect", r.Effect), ("effect_ci_low", r.EffectCiLow), ("effect_ci_high", r.EffectCiHigh),
+    ];
+
+    private static (string Key, double? Value)[] NullFields(ResultRow r) =>
+    [
+        ("null_low", r.NullLow), ("null_median", r.NullMedian), ("null_high", r.NullHigh), ("null_rank", r.NullRank),
     ];
 
     /// Reads results.json back (null values become NaN); a malformed file is an error naming it.
@@ -80,17 +89,17 @@ public static class ResultsFile
                     : v.ValueKind == JsonValueKind.Number ? v.GetDouble()
                     : v.ValueKind == JsonValueKind.Null ? double.NaN
                     : throw new HarnessException($"{path}: row {index} field '{key}' must be a number or null");
-                int? n = e.TryGetProperty("n", out var nv)
-                    ? nv.ValueKind == JsonValueKind.Number && nv.TryGetInt32(out var count) && count > 0 ? count
-                    : throw new HarnessException($"{path}: row {index} field 'n' must be a positive integer")
-                    : null;
+                int? Count(string key) => !e.TryGetProperty(key, out var nv) ? null
+                    : nv.ValueKind == JsonValueKind.Number && nv.TryGetInt32(out var count) && count > 0 ? count
+                    : throw new HarnessException($"{path}: row {index} field '{key}' must be a positive integer");
                 string? label = e.TryGetProperty("label", out var lv)
                     ? lv.ValueKind == JsonValueKind.String ? lv.GetString() : throw new HarnessException($"{path}: row {index} field 'label' must be a string")
                     : null;
                 rows.Add(new ResultRow(S("experiment"), S("model"), S("site"), S("method"), S("edit"), S("dataset"), S("split"), S("metric"), value)
                 {
-                    Label = label, N = n, CiLow = D("ci_low"), CiHigh = D("ci_high"),
+                    Label = label, N = Count("n"), CiLow = D("ci_low"), CiHigh = D("ci_high"),
                     Effect = D("effect"), EffectCiLow = D("effect_ci_low"), EffectCiHigh = D("effect_ci_high"),
+                    NullN = Count("null_n"), NullLow = D("null_low"), NullMedian = D("null_median"), NullHigh = D("null_high"), NullRank = D("null_rank"),
                 });
                 index++;
             }

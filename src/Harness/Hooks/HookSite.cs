@@ -32,6 +32,16 @@ public static partial class HookSite
         throw new UsageException($"unknown hook site '{site}' ({Describe(layers)})");
     }
 
+    /// The block and the point inside it of a valid site: (l, "pre" | "mid" | "post"), or (layers,
+    /// "final") for ln_final.
+    public static (int Layer, string Point) Locate(string site, int layers)
+    {
+        Check(site, layers);
+        if (site == LnFinal) return (layers, "final");
+        var m = BlockSite().Match(site);
+        return (int.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture), m.Groups[2].Value);
+    }
+
     [GeneratedRegex(@"^blocks\.(\d+)\.hook_resid_(pre|mid|post)$")]
     private static partial Regex BlockSite();
 }

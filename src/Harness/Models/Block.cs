@@ -57,4 +57,20 @@ public sealed class Block : nn.Module<Tensor, Tensor>
         x = HookResidPost.call(x);
         return x.MoveToOuterDisposeScope();
     }
+
+    /// The rest of the block from the activation `x` at one of its hook points ("pre", "mid" or
+    /// "post"), that hook point included, so that hooks registered there act on `x` as in forward.
+    public Tensor ForwardFrom(string point, Tensor x)
+    {
+        if (point == "pre") return call(x);
+        using var scope = NewDisposeScope();
+        if (point == "mid")
+        {
+            x = HookResidMid.call(x);
+            x = x + _mlp.call(_ln2.call(x));
+        }
+        else if (point != "post") throw new ArgumentException($"no hook point '{point}' in a block", nameof(point));
+        x = HookResidPost.call(x);
+        return x.MoveToOuterDisposeScope();
+    }
 }

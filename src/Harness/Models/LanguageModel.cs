@@ -131,6 +131,28 @@ public sealed class LanguageModel : nn.Module<Tensor, Tensor>
         return x.MoveToOuterDisposeScope();
     }
 
+    /// The output of the final layer norm from the activation `x` [batch, tokens, d] at hook site
+    /// `site` (captured there by an earlier pass): the rest of the forward pass only, the site's own
+    /// hook point included, so that an edit registered at the site acts on `x` exactly as in a full
+    /// pass. FinalHidden(ids) equals FinalHiddenFrom(site, activation of ids at site) for every site.
+    public Tensor FinalHiddenFrom(string site, Tensor x)
+    {
+        var (layer, point) = HookSite.Locate(site, Config.NLayers);
+        Tensor hidden;
+        using (var scope = NewDisposeScope())
+        {
+            if (point != "final")
+            {
+                x = _blocks[layer].ForwardFrom(point, x);
+                for (int l = layer + 1; l < _blocks.Length; l++) x = _blocks[l].call(x);
+                x = _lnF.call(x);
+            }
+            hidden = _hookLnFinal.call(x).MoveToOuterDisposeScope();
+        }
+        GlibcAllocator.AfterForwardPass();
+        return hidden;
+    }
+
     /// Hidden states [..., d] to logits [..., vocab] through the tied unembedding.
     public Tensor Unembed(Tensor hidden) => nn.functional.linear(hidden, _wte.weight!);
 

@@ -161,6 +161,43 @@ public class RunEndToEndTests
     }
 
     [Test]
+    public void ARandomMethodWithManyDirectionsGivesTheNullThatEveryOtherEditIsRankedAgainst()
+    {
+        var spec = _tiny.Spec("""
+            {
+              "name": "null", "models": ["{model}"], "sites": ["blocks.1.hook_resid_pre"],
+              "concept": {"dataset": "gender", "positions": "last"},
+              "methods": ["leace", {"method": "random", "directions": 3, "seed": 2}],
+              "edits": ["project", "reflect"],
+              "evaluate": {"datasets": ["gender"], "max_prompts": 12},
+              "metrics": ["pronoun_bias", "logit_diff", "kl_damage"]
+            }
+            """, "null.json");
+        var folder = _tiny.Temp.File("null-out");
+        var (code, _, err) = Cli.Cli.Run("run", spec, "--out", folder);
+        code.Should().Be(0, err);
+        err.Should().Contain("random: null of 3 random bases x 2 edit(s)");
+        var rows = ResultsFile.Read(Path.Combine(folder, ResultsFile.FileName));
+
+        rows.Where(r => r.Metric == MetricNames.KlDamage || r.IsBaseline).Should().OnlyContain(r => r.NullN == null, "KL stays off the null");
+        foreach (var metric in new[] { MetricNames.PronounBias, MetricNames.LogitDiff })
+            foreach (var random in rows.Where(r => r.Method == "random" && r.Metric == metric && !r.IsBaseline))
+            {
+                random.NullN.Should().Be(3);
+                random.NullRank.Should().BeNull();
+                // Three sorted effects a <= b <= c give low = a + 0.05 (b - a), median = b,
+                // high = b + 0.95 (c - b) (numpy's linear percentiles): solve for a and c.
+                double b = random.NullMedian!.Value, a = (random.NullLow!.Value - 0.05 * b) / 0.95, c = (random.NullHigh!.Value - 0.05 * b) / 0.95;
+                new[] { a, b, c }.Should().Contain(x => Math.Abs(x - random.Effect!.Value) < 1e-6,
+                    $"draw 0 of the null is the random method's own basis ({random.Label ?? "pooled"} {random.Edit} {metric})");
+                var leace = rows.Single(r => r.Method == "leace" && r.Edit == random.Edit && r.Metric == metric && r.Label == random.Label);
+                leace.NullN.Should().Be(3);
+                double expected = (1 + new[] { a, b, c }.Count(x => Math.Abs(x) >= Math.Abs(leace.Effect!.Value) - 1e-9)) / 4.0;
+                leace.NullRank.Should().BeApproximately(expected, 1e-12, leace.ToString());
+            }
+    }
+
+    [Test]
     public void ForceReplacesAnEarlierRunButNothingElse()
     {
         var spec = _tiny.Spec("""

@@ -48,11 +48,15 @@ public class SpecBadInputTests
 
     [Test]
     public void UnknownMethodOption() =>
-        Refused(Valid(methods: """[{"method": "random", "rnak": 2}]""")).Should().Contain("methods[0]: 'rnak' is not an option of method random (options: rank, seed, affine)");
+        Refused(Valid(methods: """[{"method": "random", "rnak": 2}]""")).Should().Contain("methods[0]: 'rnak' is not an option of method random (options: rank, seed, affine, kind, directions)");
 
     [Test]
-    public void BadMethodOptionValue() =>
+    public void BadMethodOptionValue()
+    {
         Refused(Valid(methods: """[{"method": "random", "rank": 0}]""")).Should().Contain("methods[0]: option 'rank' must be an integer of at least 1, got '0'");
+        Refused(Valid(methods: """[{"method": "random", "kind": "gaussian"}]""")).Should().Contain("methods[0]: option 'kind' must be one of isotropic, covariance, got 'gaussian'");
+        Refused(Valid(methods: """[{"method": "random", "directions": 0}]""")).Should().Contain("methods[0]: option 'directions' must be an integer from 1 to 10000, got '0'");
+    }
 
     [Test]
     public void OracleLeaceIsRefusedWithTheReason() =>

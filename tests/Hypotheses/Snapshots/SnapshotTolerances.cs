@@ -65,20 +65,27 @@ public sealed record SnapshotTolerances(IReadOnlyDictionary<string, SnapshotTole
             ["confusion"] = new(0.005, 0.002),
             // How many directions a method found: a count.
             ["directions"] = SnapshotTolerance.Exact,
+            // An effect's null rank, (1 + #{|null| >= |effect|}) / (N + 1): a step of 1/(N + 1) each
+            // time a random basis's effect crosses the method's, which float noise of the size of the
+            // bias's tolerance can do for an effect inside the null; 0.03 is three steps at N = 100.
+            [NullRank] = new(0.03, 0),
         },
         // Any other number (a result type of a future hypothesis): as a bias, and relative for large values.
         new SnapshotTolerance(0.001, 0.001));
 
     /// The tolerance of a number of this kind.
+    public const string NullRank = "null_rank";
+
     public SnapshotTolerance For(string kind) => ByKind.GetValueOrDefault(kind) ?? Fallback;
 
     /// The kind of the number held by property (or key) `name`: the text after the last " | ", else
     /// the name itself.
     /// The kind of a value under key `key` inside an object of kind `parent`: a key
-    /// "model | ... | metric" names its metric; a plain key inside a metric's object (its value, its
-    /// interval's bounds, its effect) is of the metric's kind; any other key is its own kind.
+    /// "model | ... | metric" names its metric; null_rank is its own kind; any other plain key inside
+    /// a metric's object (its value, its interval's bounds, its effect, its null's quantiles) is of the
+    /// metric's kind; any other key is its own kind.
     public string KindWithin(string parent, string key) =>
-        key.Contains(" | ", StringComparison.Ordinal) ? KindOf(key) : ByKind.ContainsKey(parent) ? parent : key;
+        key.Contains(" | ", StringComparison.Ordinal) ? KindOf(key) : key == NullRank ? NullRank : ByKind.ContainsKey(parent) ? parent : key;
 
     public static string KindOf(string name)
     {

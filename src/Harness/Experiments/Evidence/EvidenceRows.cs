@@ -38,6 +38,28 @@ public sealed class EvidenceRows(int resamples, int seed)
         }
     }
 
+    /// The unedited items of a measurement, once added.
+    public Items? Baseline(string model, string site, string dataset, string split, string metric) =>
+        _baselines.GetValueOrDefault((model, site, dataset, split, metric));
+
+    /// Gives every edited row with a null of its edit the null's size, and either the quantiles
+    /// (the rows of the random method the null comes from) or its effect's null rank.
+    public void AttachNulls(NullEffects nulls)
+    {
+        for (int i = 0; i < _rows.Count; i++)
+        {
+            var r = _rows[i];
+            if (r.IsBaseline || r.Effect is not double effect) continue;
+            if (nulls.Of(new NullEffects.Key(r.Model, r.Site, r.Edit, r.Dataset, r.Split, r.Metric, r.Label)) is not { Count: > 0 } draws) continue;
+            if (r.Method == nulls.Source)
+            {
+                var (low, median, high) = NullEffects.Quantiles(draws);
+                _rows[i] = r with { NullN = draws.Count, NullLow = low, NullMedian = median, NullHigh = high };
+            }
+            else _rows[i] = r with { NullN = draws.Count, NullRank = NullEffects.Rank(draws, effect) };
+        }
+    }
+
     private ResultRow Describe(ResultRow row, Items items, Items? baseline)
     {
         var ci = ClusterBootstrap.Mean(items, resamples, seed);
