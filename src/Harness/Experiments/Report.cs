@@ -74,6 +74,8 @@ public static class Report
                 text.Append($"### {table.Title}\n\n").Append(table.ToMarkdown()).Append('\n');
             // Per label for the bias: a pooled 0 can be erasure or two opposite one-sided shifts.
             if (metric != MetricNames.PronounBias) continue;
+            foreach (var table in NullTables(pooled, metric))
+                text.Append($"### {table.Title}\n\n").Append(table.ToMarkdown()).Append('\n');
             foreach (var label in labels)
                 foreach (var table in Tables(OfLabel(rows, label), metric))
                     text.Append($"### {table.Title}, {label} prompts only\n\n").Append(table.ToMarkdown()).Append('\n');
@@ -114,6 +116,38 @@ public static class Report
             foreach (var site in sites)
                 foreach (var (dataset, split) in sets)
                     if (ResultTable.MethodByEdit(rows, model, site, metric, dataset, split) is { } t) yield return t;
+        }
+    }
+
+    /// Each method's effect (edited minus unedited, paired interval) with its null rank, by edit, and
+    /// the null itself: the 2.5 - 97.5 % range of the same edit's effect along N random bases.
+    public static IEnumerable<ResultTable> NullTables(IReadOnlyList<ResultRow> pooled, string metric)
+    {
+        var ranked = pooled.Where(r => r.Metric == metric && r.NullN is not null).ToList();
+        foreach (var group in ranked.GroupBy(r => (r.Model, r.Site, r.Dataset, r.Split)))
+        {
+            var edits = group.Select(r => r.Edit).Distinct().ToList();
+            var table = new List<IReadOnlyList<string>>();
+            foreach (var method in group.Where(r => r.NullRank is not null).Select(r => r.Method).Distinct())
+            {
+                var cells = new List<string> { method };
+                foreach (var e in edits)
+                    cells.Add(group.FirstOrDefault(r => r.Method == method && r.Edit == e) is { NullRank: double rank } r
+                        ? $"{ResultTable.Format(r.Effect!.Value)} [{ResultTable.Format(r.EffectCiLow!.Value)}, {ResultTable.Format(r.EffectCiHigh!.Value)}], rank {rank.ToString("0.000", System.Globalization.CultureInfo.InvariantCulture)}"
+                        : "");
+                table.Add(cells);
+            }
+            var source = group.FirstOrDefault(r => r.NullLow is not null);
+            if (source is not null)
+            {
+                var cells = new List<string> { $"null: {source.Method}, {source.NullN} bases (2.5 - 97.5 %)" };
+                foreach (var e in edits)
+                    cells.Add(group.FirstOrDefault(r => r.NullLow is not null && r.Edit == e) is { } r
+                        ? $"[{ResultTable.Format(r.NullLow!.Value)}, {ResultTable.Format(r.NullHigh!.Value)}]" : "");
+                table.Add(cells);
+            }
+            yield return new ResultTable($"{metric} effect against the null on {group.Key.Dataset}/{group.Key.Split} ({RunFolder.Display(group.Key.Model)}, {group.Key.Site})",
+                ["method", .. edits], table);
         }
     }
 
