@@ -25,13 +25,7 @@ public static class ResultsFile
             {
                 w.WriteStartObject();
                 w.WriteString("experiment", r.Experiment);
-                w.WriteString("model", r.Model);
-                w.WriteString("site", r.Site);
-                w.WriteString("method", r.Method);
-                w.WriteString("edit", r.Edit);
-                w.WriteString("dataset", r.Dataset);
-                w.WriteString("split", r.Split);
-                w.WriteString("metric", r.Metric);
+                WriteWhere(w, r);
                 if (r.Label is not null) w.WriteString("label", r.Label);
                 Number(w, "value", r.Value);
                 if (r.N is int n) w.WriteNumber("n", n);
@@ -47,6 +41,19 @@ public static class ResultsFile
         text.Append("]\n");
         var bytes = Encoding.UTF8.GetBytes(text.ToString());
         AtomicFile.Write(path, s => s.Write(bytes));
+    }
+
+    /// Where a row was measured: model, site, method, edit, dataset, split, metric (also the first
+    /// fields of every line of items.jsonl).
+    internal static void WriteWhere(Utf8JsonWriter w, ResultRow r)
+    {
+        w.WriteString("model", r.Model);
+        w.WriteString("site", r.Site);
+        w.WriteString("method", r.Method);
+        w.WriteString("edit", r.Edit);
+        w.WriteString("dataset", r.Dataset);
+        w.WriteString("split", r.Split);
+        w.WriteString("metric", r.Metric);
     }
 
     private static void Number(Utf8JsonWriter w, string key, double v)

@@ -23,13 +23,7 @@ public static class ItemsFile
                 using (var w = new Utf8JsonWriter(buffer))
                 {
                     w.WriteStartObject();
-                    w.WriteString("model", row.Model);
-                    w.WriteString("site", row.Site);
-                    w.WriteString("method", row.Method);
-                    w.WriteString("edit", row.Edit);
-                    w.WriteString("dataset", row.Dataset);
-                    w.WriteString("split", row.Split);
-                    w.WriteString("metric", row.Metric);
+                    ResultsFile.WriteWhere(w, row);
                     w.WriteNumber("index", items.IndexOf(i));
                     w.WriteNumber("pair", items.Clusters[i]);
                     int label = items.Labels[i];
