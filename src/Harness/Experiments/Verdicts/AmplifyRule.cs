@@ -13,6 +13,9 @@ public sealed class AmplifyRule : BiasEditRule
     public override string Claim => "amplifying along the concept direction raises the bias";
     protected override string EditFamily => "amplify";
 
+    /// Per method: the bias rises: the effect's interval above 0, beyond the null.
+    protected override (MethodEvidence.Quantity Quantity, bool Below, double Boundary) PerMethod => (MethodEvidence.Quantity.Effect, Below: false, Boundary: 0);
+
     protected override bool Holds(double before, double after) => after - before > Margin;
 
     protected override string Describe(double before, double after, bool control)

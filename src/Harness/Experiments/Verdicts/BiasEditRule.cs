@@ -20,6 +20,10 @@ public abstract class BiasEditRule : IVerdictRule
     /// The evidence line's tail after "bias b -> a", for a method or (control = true) for random.
     protected abstract string Describe(double before, double after, bool control);
 
+    /// The claim per method, judged from the row's interval and null rank (MethodEvidence): which
+    /// quantity, on which side of which boundary.
+    protected abstract (MethodEvidence.Quantity Quantity, bool Below, double Boundary) PerMethod { get; }
+
     public Verdict Decide(IReadOnlyList<ResultRow> rows)
     {
         var q = new ResultQuery(rows);
@@ -29,6 +33,7 @@ public abstract class BiasEditRule : IVerdictRule
         if (methods.Count == 0) return Verdict.Missing("no direction method besides random");
         var checks = new List<bool>();
         var evidence = new List<string>();
+        var perMethod = new List<string>();
         foreach (var m in methods.Concat(q.Family("random")))
         {
             var dataset = q.ConceptOf(m);
@@ -39,7 +44,9 @@ public abstract class BiasEditRule : IVerdictRule
             bool control = IsFamily(m, "random");
             if (!control) checks.Add(Holds(before.Value, after.Value));
             evidence.Add($"{m}{(control ? " (control)" : "")}: bias {F(before)} -> {F(after)}{Describe(before.Value, after.Value, control)}");
+            if (!control && q.Row(MetricNames.PronounBias, m, edit, dataset) is { } row)
+                perMethod.Add("per method: " + MethodEvidence.Judge(row, PerMethod.Quantity, PerMethod.Below, PerMethod.Boundary, MethodEvidence.MaxBiasWidth).Line);
         }
-        return new Verdict(Verdict.FromChecks(checks), evidence);
+        return new Verdict(Verdict.FromChecks(checks), [.. evidence, .. perMethod]);
     }
 }

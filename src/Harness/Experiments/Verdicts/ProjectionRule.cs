@@ -14,6 +14,9 @@ public sealed class ProjectionRule : BiasEditRule
     public override string Claim => "projecting the concept direction out lowers the bias (RLACE and the probe)";
     protected override string EditFamily => "project";
 
+    /// Per method: the bias falls: the effect's interval below 0, beyond the null.
+    protected override (MethodEvidence.Quantity Quantity, bool Below, double Boundary) PerMethod => (MethodEvidence.Quantity.Effect, Below: true, Boundary: 0);
+
     protected override bool Holds(double before, double after) => before - after > Margin;
 
     protected override string Describe(double before, double after, bool control)

@@ -54,13 +54,12 @@ public sealed class ResultQuery
     /// Every evaluated dataset (prompt metrics), in order.
     public IReadOnlyList<string> Datasets => _rows.Where(r => r.Metric == MetricNames.PronounBias).Select(r => r.Dataset).Distinct().ToList();
 
-    public double? Value(string metric, string method, string edit, string dataset, string split = "test")
-    {
-        foreach (var r in _rows)
-            if (r.Metric == metric && r.Method == method && r.Edit == edit && r.Dataset == dataset && r.Split == split)
-                return r.Value;
-        return null;
-    }
+    public double? Value(string metric, string method, string edit, string dataset, string split = "test") =>
+        Row(metric, method, edit, dataset, split)?.Value;
+
+    /// The (pooled) row itself, with its interval, effect and null, or null.
+    public ResultRow? Row(string metric, string method, string edit, string dataset, string split = "test") =>
+        _rows.FirstOrDefault(r => r.IsPooled && r.Metric == metric && r.Method == method && r.Edit == edit && r.Dataset == dataset && r.Split == split);
 
     /// The unedited value (method and edit "none").
     public double? Baseline(string metric, string dataset, string split = "test") =>

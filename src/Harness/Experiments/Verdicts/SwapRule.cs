@@ -10,6 +10,9 @@ public sealed class SwapRule : BiasEditRule
     public override string Claim => "reflecting along the concept direction inverts the bias (it becomes negative)";
     protected override string EditFamily => "reflect";
 
+    /// Per method: the bias is inverted: the edited bias's interval below 0, the effect beyond the null.
+    protected override (MethodEvidence.Quantity Quantity, bool Below, double Boundary) PerMethod => (MethodEvidence.Quantity.Value, Below: true, Boundary: 0);
+
     protected override bool Holds(double before, double after) => after < 0;
 
     protected override string Describe(double before, double after, bool control) =>
