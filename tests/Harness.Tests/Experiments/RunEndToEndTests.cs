@@ -80,6 +80,7 @@ public class RunEndToEndTests
         }
         all.Where(r => r.Metric == MetricNames.PronounBias && !r.IsBaseline).Should().OnlyContain(r => r.Effect != null && r.EffectCiLow <= r.Effect && r.Effect <= r.EffectCiHigh);
         all.Where(r => r.Metric == MetricNames.PronounBias && r.Dataset == "gender").Select(r => r.Label).Distinct().Should().BeEquivalentTo([null, "female", "male"]);
+        all.Where(r => r.Metric is MetricNames.ProbeAccuracy or MetricNames.ProbeMajority).Should().OnlyContain(r => r.Label == null, "probe accuracy stays pooled");
         rows.Where(r => r.Metric == MetricNames.Directions || r.Split == ResultRow.TextSplit).Should().OnlyContain(r => r.N == null && r.CiLow == null);
 
         // Every fitted basis is in directions/<site>/<label>.safetensors: orthonormal rows, the centres

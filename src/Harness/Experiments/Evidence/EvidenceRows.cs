@@ -19,8 +19,9 @@ public sealed class EvidenceRows(int resamples, int seed)
     /// A row that is not a mean of items (a count of directions, a text metric).
     public void Add(ResultRow row) => _rows.Add(row);
 
-    /// A row that is the mean of `items`; `labelNames` names the items' label indices.
-    public void Add(ResultRow row, Items items, IReadOnlyList<string> labelNames)
+    /// A row that is the mean of `items`; `labelNames` names the items' label indices; with
+    /// `perLabel`, one more row per label.
+    public void Add(ResultRow row, Items items, IReadOnlyList<string> labelNames, bool perLabel = true)
     {
         var key = (row.Model, row.Site, row.Dataset, row.Split, row.Metric);
         Items? baseline = row.IsBaseline ? null : _baselines.GetValueOrDefault(key);
@@ -29,7 +30,7 @@ public sealed class EvidenceRows(int resamples, int seed)
         _rows.Add(pooled);
         _measured.Add(new MeasuredRow(pooled, items, labelNames));
         if (row.IsBaseline) _baselines[key] = items;
-        if (labelNames.Count < 2) return;
+        if (!perLabel || labelNames.Count < 2) return;
         for (int label = 0; label < labelNames.Count; label++)
         {
             var mine = items.WithLabel(label);
