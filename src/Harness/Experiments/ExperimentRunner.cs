@@ -174,9 +174,10 @@ public sealed class ExperimentRunner(ExperimentPlan plan, TextWriter progress)
 
     /// Whether this method draws the run's null distribution: the first `random` method with
     /// `directions` of 2 or more (a later one is measured as a method, its null is not drawn).
-    private bool IsNullSource(MethodSpec method) =>
-        method.Name == RandomDirections.Name && method.Options.Int("directions") > 1
-        && (_nulls.Source ?? Spec.Methods.First(m => m.Name == RandomDirections.Name && m.Options.Int("directions") > 1).Label) == method.Label;
+    private bool IsNullSource(MethodSpec method) => method.Label == _nullSource;
+
+    private readonly string? _nullSource = plan.Spec.Methods
+        .FirstOrDefault(m => m.Name == RandomDirections.Name && m.Options.Int("directions") > 1)?.Label;
 
     /// The null distribution of every edit's effect on the prompt metrics that need only the two
     /// answer logits (pronoun_bias, logit_diff): `directions` random bases drawn from the method's

@@ -52,9 +52,4 @@ public sealed record ResultRow(
 
     public bool IsBaseline => Method == None && Edit == None;
     public bool IsPooled => Label is null;
-
-    /// Where the row was measured, without its numbers: rows of the same key and label are the
-    /// same measurement.
-    public (string Model, string Site, string Method, string Edit, string Dataset, string Split, string Metric, string? Label) Key =>
-        (Model, Site, Method, Edit, Dataset, Split, Metric, Label);
 }

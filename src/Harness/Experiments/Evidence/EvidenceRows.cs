@@ -66,9 +66,8 @@ public sealed class EvidenceRows(int resamples, int seed)
         var ci = ClusterBootstrap.Mean(items, resamples, seed);
         var described = row with { Value = items.Mean, N = items.Count, CiLow = ci.Low, CiHigh = ci.High };
         if (baseline is null) return described;
-        var difference = items.Minus(baseline);
-        var effect = ClusterBootstrap.Mean(difference, resamples, seed);
-        return described with { Effect = difference.Mean, EffectCiLow = effect.Low, EffectCiHigh = effect.High };
+        var effect = ClusterBootstrap.Effect(items, baseline, resamples, seed);
+        return described with { Effect = items.Minus(baseline).Mean, EffectCiLow = effect.Low, EffectCiHigh = effect.High };
     }
 }
 
