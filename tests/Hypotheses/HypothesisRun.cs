@@ -5,11 +5,11 @@ using Hypotheses.Snapshots;
 
 namespace Hypotheses;
 
-/// What a hypothesis snapshot records: the verdict in words and every measured number, keyed by
-/// where it was measured ("model | site | method | edit | dataset | split | metric", with
-/// "| label |" before the metric for a per-label row). The verdict's evidence lines are left out:
-/// they restate these numbers as text, which rounding cannot reach.
-public sealed record HypothesisSnapshot(string Verdict, SortedDictionary<string, SnapshotRow> Metrics);
+/// What a hypothesis snapshot records: the overall verdict and each method's verdict in words, and
+/// every measured number, keyed by where it was measured ("model | site | method | edit | dataset |
+/// split | metric", with "| label |" before the metric for a per-label row). The verdict's evidence
+/// lines are left out: they restate these numbers as text, which rounding cannot reach.
+public sealed record HypothesisSnapshot(string Verdict, SortedDictionary<string, string> Methods, SortedDictionary<string, SnapshotRow> Metrics);
 
 /// One row's numbers: its value, and for a mean its n, interval and (edited rows) paired effect and
 /// null (size, quantiles or rank). Every number is compared under its metric's tolerance, except
@@ -62,7 +62,8 @@ public static class HypothesisRun
         Harness.Experiments.Evidence.ItemsFile.Write(Path.Combine(results, Harness.Experiments.Evidence.ItemsFile.FileName), runner.Items);
         var metrics = new SortedDictionary<string, SnapshotRow>(StringComparer.Ordinal);
         foreach (var r in rows) metrics[SnapshotRow.Key(r)] = SnapshotRow.Of(r);
-        return (new HypothesisSnapshot(verdict.Word, metrics), verdict, rows);
+        var methods = new SortedDictionary<string, string>(verdict.Methods.ToDictionary(m => m.Method, m => m.Word), StringComparer.Ordinal);
+        return (new HypothesisSnapshot(verdict.Word, methods, metrics), verdict, rows);
     }
 
     /// What must hold whatever the numbers are: finite values in their metric's range, a baseline
@@ -84,7 +85,13 @@ public static class HypothesisRun
         foreach (var d in biasDatasets)
             rows.Any(r => r.IsBaseline && r.Metric == MetricNames.PronounBias && (r.Model, r.Site, r.Dataset, r.Split) == d)
                 .Should().BeTrue($"every bias is compared with the unedited model's on {d}");
-        verdict.Word.Should().NotBeNullOrWhiteSpace();
-        verdict.Evidence.Should().NotBeEmpty("a verdict names the numbers that decided it");
+        verdict.Word.Should().BeOneOf(Verdict.Supported, Verdict.NotSupported, Verdict.Mixed, Verdict.Inconclusive);
+        verdict.Methods.Should().NotBeEmpty("a verdict is a table of per-method verdicts");
+        foreach (var m in verdict.Methods)
+        {
+            m.Word.Should().BeOneOf(Verdict.Supported, Verdict.NotSupported, Verdict.Inconclusive);
+            m.Checks.Should().NotBeEmpty($"{m.Method}'s verdict names the evidence that decided it");
+        }
+        verdict.Methods.Select(m => m.Method).Should().OnlyHaveUniqueItems();
     }
 }

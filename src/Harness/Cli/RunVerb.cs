@@ -80,7 +80,11 @@ public sealed class RunVerb : IVerb
         AtomicFile.Write(Path.Combine(folder, RunFolder.ReportFile), s => s.Write(System.Text.Encoding.UTF8.GetBytes(report)));
 
         stdout.Write(Report.MainTables(spec, rows));
-        if (verdict is not null) stdout.WriteLine($"verdict ({spec.Hypothesis}): {verdict}");
+        if (verdict is not null)
+        {
+            stdout.WriteLine($"verdict ({spec.Hypothesis}): {verdict.Word}");
+            foreach (var line in verdict.Methods.Select(m => m.Line).Concat(verdict.Evidence)) stdout.WriteLine($"  {line}");
+        }
         stdout.WriteLine($"wrote {Path.Combine(folder, ResultsFile.FileName)}, {Experiments.Evidence.ItemsFile.FileName}, {RunFolder.ReportFile}, {RunInfo.FileName}, {plots.Count} plot(s) and {runner.Directions.Count} fitted basis file(s) in {FittedDirections.Folder}/ in {clock.Elapsed.TotalSeconds:F1} s");
         return 0;
     }

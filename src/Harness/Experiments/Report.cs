@@ -59,6 +59,13 @@ public static class Report
             text.Append($"## Verdict: {rule.Name}\n\n");
             text.Append($"Claim: {rule.Claim}.\n\n");
             text.Append($"**{verdict!.Word}**\n\n");
+            if (verdict.Methods.Count > 0)
+            {
+                text.Append("| method | verdict | evidence |\n| --- | --- | --- |\n");
+                foreach (var judged in verdict.Methods)
+                    text.Append($"| {judged.Method} | {judged.Word} | {string.Join("; ", judged.Checks.Select(c => c.Line)).Replace("|", "\\|")} |\n");
+                text.Append('\n');
+            }
             foreach (var line in verdict.Evidence) text.Append($"- {line}\n");
             text.Append('\n');
         }

@@ -3,35 +3,52 @@ using Harness.Experiments.Verdicts;
 
 namespace Harness.Tests.Experiments;
 
-/// The verdict rules on hand-made rows: the discussion's GPT-2 numbers, their opposites, and
-/// missing rows.
+/// The verdict rules on hand-made rows with intervals and null ranks: the discussion's GPT-2
+/// numbers, their opposites, effects within the null, and missing rows.
 public class VerdictRuleTests
 {
     private sealed class Rows
     {
+        private readonly Dictionary<(string, string, string), double> _baselines = new();
         public List<ResultRow> List { get; } = new();
         public string Model { get; set; } = "gpt2";
         public string Site { get; set; } = "blocks.6.hook_resid_post";
 
-        public Rows Add(string method, string edit, string metric, double value, string dataset = "gender", string split = "test")
+        /// A row with an interval value ± halfWidth; an edited row whose metric has an unedited row
+        /// also gets its effect (± halfWidth) and a null rank.
+        public Rows Add(string method, string edit, string metric, double value, string dataset = "gender", double halfWidth = 0.02, double rank = 0.01)
         {
-            List.Add(new ResultRow("x", Model, Site, method, edit, dataset, split, metric, value));
+            var row = new ResultRow("x", Model, Site, method, edit, dataset, "test", metric, value) { N = 300, CiLow = value - halfWidth, CiHigh = value + halfWidth };
+            if (method == "none") _baselines[(Model + Site, dataset, metric)] = value;
+            else if (_baselines.TryGetValue((Model + Site, dataset, metric), out var before))
+                row = row with { Effect = value - before, EffectCiLow = value - before - halfWidth, EffectCiHigh = value - before + halfWidth, NullN = 100, NullRank = rank };
+            List.Add(row);
             return this;
         }
 
-        public Rows Fit(string method, string dataset = "gender", int k = 1) => Add(method, "fit", MetricNames.Directions, k, dataset, "train");
-        public Rows Bias(string method, string edit, double value, string dataset = "gender") => Add(method, edit, MetricNames.PronounBias, value, dataset);
+        public Rows Fit(string method, string dataset = "gender", int k = 1)
+        {
+            List.Add(new ResultRow("x", Model, Site, method, "fit", dataset, "train", MetricNames.Directions, k));
+            return this;
+        }
+
+        public Rows Bias(string method, string edit, double value, string dataset = "gender", double rank = 0.01) =>
+            Add(method, edit, MetricNames.PronounBias, value, dataset, rank: rank);
         public Rows Baseline(double bias, string dataset = "gender") => Bias("none", "none", bias, dataset);
+        public Rows Probe(string method, string edit, double accuracy, double majority = 0.5, double halfWidth = 0.04) =>
+            Add(method, edit, MetricNames.ProbeAccuracy, accuracy, halfWidth: halfWidth).Add(method, edit, MetricNames.ProbeMajority, majority, halfWidth: 0);
     }
 
     private const string Project = "project(centre=median)", Reflect = "reflect(centre=median)", Amplify = "amplify(centre=median)";
 
-    /// The discussion's numbers on GPT-2 (RLACE and the probe).
+    /// The discussion's numbers on GPT-2 (RLACE and the probe), each ± 0.02, beyond the null.
     private static Rows Discussion() => new Rows().Baseline(0.87)
         .Fit("rlace").Fit("probe").Fit("random")
         .Bias("rlace", Project, 0.73).Bias("probe", Project, 0.82).Bias("random", Project, 0.87)
         .Bias("rlace", Reflect, -0.29).Bias("probe", Reflect, 0.68).Bias("random", Reflect, 0.87)
         .Bias("rlace", Amplify, 0.83).Bias("probe", Amplify, 0.90).Bias("random", Amplify, 0.87);
+
+    private static string Word(Verdict v, string method) => v.Methods.Single(m => m.Method == method).Word;
 
     [Test]
     public void EveryHypothesisHasARuleWithAUniqueName()
@@ -42,25 +59,50 @@ public class VerdictRuleTests
     }
 
     [Test]
-    public void TheDiscussionsNumbers()
+    public void TheDiscussionsNumbersGiveRlacesVerdictWithTheDisagreementListed()
     {
         var rows = Discussion().List;
         var projection = new ProjectionRule().Decide(rows);
         projection.Word.Should().Be(Verdict.Supported);
-        projection.Evidence.Should().Contain("rlace: bias 0.870 -> 0.730 (drop 0.140 > 0.020)").And.Contain("random (control): bias 0.870 -> 0.870 (drop 0.000)");
+        projection.Methods.Select(m => m.Method).Should().Equal("rlace", "probe");
+        projection.Methods[0].Line.Should().Be("rlace: supported (effect -0.140 [-0.160, -0.120] < 0.000; null rank 0.010 <= 0.050)");
+        projection.Evidence.Should().Contain("random (control, draw 0): bias 0.870 -> 0.870 on gender");
+
         var swap = new SwapRule().Decide(rows);
-        swap.Word.Should().Be(Verdict.Mixed);
-        swap.Evidence.Should().Contain("rlace: bias 0.870 -> -0.290 (inverted)").And.Contain("probe: bias 0.870 -> 0.680 (not inverted)");
-        new AmplifyRule().Decide(rows).Word.Should().Be(Verdict.Mixed);
+        swap.Word.Should().Be(Verdict.Supported, "RLACE inverts the bias; the probe's failure is a result, not a muddle");
+        Word(swap, "probe").Should().Be(Verdict.NotSupported);
+        swap.Evidence[^1].Should().Be("overall: rlace's verdict, the method the hypothesis is about; disagreeing: probe (not supported)");
+
+        var amplify = new AmplifyRule().Decide(rows);
+        amplify.Word.Should().Be(Verdict.NotSupported, "RLACE's bias went down (0.83)");
+        Word(amplify, "probe").Should().Be(Verdict.Supported);
     }
 
     [Test]
-    public void NoEffectIsNotSupported()
+    public void AnEffectWithinTheNullOrAnIntervalReachingTheBoundaryIsNotSupported()
     {
-        var rows = new Rows().Baseline(0.8).Fit("probe").Bias("probe", Project, 0.8).Bias("probe", Reflect, 0.5).Bias("probe", Amplify, 0.7).List;
-        new ProjectionRule().Decide(rows).Word.Should().Be(Verdict.NotSupported);
-        new SwapRule().Decide(rows).Word.Should().Be(Verdict.NotSupported);
+        var rows = new Rows().Baseline(0.8).Fit("probe")
+            .Bias("probe", Project, 0.7, rank: 0.2).Bias("probe", Reflect, 0.01).Bias("probe", Amplify, 0.81).List;
+        new ProjectionRule().Decide(rows).Word.Should().Be(Verdict.NotSupported, "random directions do as much");
+        new SwapRule().Decide(rows).Word.Should().Be(Verdict.NotSupported, "the edited bias's interval [-0.01, 0.03] reaches 0");
         new AmplifyRule().Decide(rows).Word.Should().Be(Verdict.NotSupported);
+        new ProjectionRule().Decide(rows).Evidence[^1].Should().Be("overall: no rlace result, so the methods' common verdict");
+    }
+
+    [Test]
+    public void WithoutIntervalsOrANullTheVerdictIsInconclusive()
+    {
+        var rows = new List<ResultRow>
+        {
+            new("x", "m", "s", "none", "none", "gender", "test", MetricNames.PronounBias, 0.8),
+            new("x", "m", "s", "rlace", "fit", "gender", "train", MetricNames.Directions, 1),
+            new("x", "m", "s", "rlace", Project, "gender", "test", MetricNames.PronounBias, 0.2),
+        };
+        var verdict = new ProjectionRule().Decide(rows);
+        verdict.Word.Should().Be(Verdict.Inconclusive);
+        verdict.Methods.Single().Line.Should().Be("rlace: inconclusive (no interval for the effect)");
+        var noNull = Discussion().List.Select(r => r with { NullRank = null }).ToList();
+        new ProjectionRule().Decide(noNull).Word.Should().Be(Verdict.Inconclusive);
     }
 
     [Test]
@@ -70,20 +112,27 @@ public class VerdictRuleTests
         var swap = new SwapRule().Decide(rows);
         swap.Word.Should().Be(Verdict.Inconclusive);
         swap.Evidence.Single().Should().Be("missing results: no reflect edit");
+        foreach (var rule in VerdictRules.All)
+            rule.Decide([]).Word.Should().Be(Verdict.Inconclusive, rule.Name);
         new DropoutRule().Decide(rows).Word.Should().Be(Verdict.Inconclusive);
         new LeaceRule().Decide(rows).Word.Should().Be(Verdict.Inconclusive);
-        new ProjectionRule().Decide([]).Word.Should().Be(Verdict.Inconclusive);
+    }
+
+    private static Rows TwoModels(double withDropout, double withoutDropout)
+    {
+        var rows = new Rows { Model = "gpt2-dropout" }.Baseline(0.9).Fit("rlace").Bias("rlace", Project, withDropout);
+        rows.Model = "gpt2-nodropout";
+        return rows.Baseline(0.9).Fit("rlace").Bias("rlace", Project, withoutDropout);
     }
 
     [Test]
     public void Dropout()
     {
-        var rows = new Rows { Model = "gpt2-dropout" }.Baseline(0.9).Fit("rlace").Bias("rlace", Project, 0.85);
-        rows.Model = "gpt2-nodropout";
-        rows.Baseline(0.9).Fit("rlace").Bias("rlace", Project, 0.5);
-        var verdict = new DropoutRule().Decide(rows.List);
+        var verdict = new DropoutRule().Decide(TwoModels(0.85, 0.5).List);
         verdict.Word.Should().Be(Verdict.Supported);
-        verdict.Evidence.Single().Should().Be("rlace: bias drop 0.050 with dropout (gpt2-dropout) vs 0.400 without (gpt2-nodropout)");
+        verdict.Methods.Single().Line.Should().Be("rlace: supported (effect -0.400 [-0.420, -0.380] < 0.000; null rank 0.010 <= 0.050; "
+            + "effect -0.050 [-0.070, -0.030] on gpt2-dropout > -0.400 [-0.420, -0.380] on gpt2-nodropout)");
+        new DropoutRule().Decide(TwoModels(0.52, 0.5).List).Word.Should().Be(Verdict.NotSupported, "the two effects' intervals overlap");
     }
 
     [Test]
@@ -91,19 +140,25 @@ public class VerdictRuleTests
     {
         var rows = new Rows().Baseline(0.9, "random").Baseline(0.95, "gender")
             .Fit("probe", "random").Fit("probe@gender", "gender").Fit("random", "random")
-            .Bias("probe", Reflect, 0.3, "random").Bias("probe@gender", Reflect, 0.2, "gender").Bias("random", Reflect, 0.85, "random")
-            .Bias("probe", Reflect, 0.9, "gender").Bias("probe@gender", Reflect, 0.9, "random").Bias("random", Reflect, 0.95, "gender").List;
-        new RandomBreakageRule().Decide(rows).Word.Should().Be(Verdict.Supported);
+            .Bias("probe", Project, 0.9, "random").Bias("probe", Reflect, 0.3, "random")
+            .Bias("probe@gender", Reflect, 0.2, "gender").Bias("random", Reflect, 0.85, "random");
+        var verdict = new RandomBreakageRule().Decide(rows.List);
+        verdict.Word.Should().Be(Verdict.Supported, "one edit that breaks the ten prompts is enough");
+        Word(verdict, "probe@gender").Should().Be(Verdict.Supported);
+        var within = new Rows().Baseline(0.9, "random").Baseline(0.95, "gender").Fit("probe", "random").Fit("probe@gender", "gender")
+            .Bias("probe", Reflect, 0.6, "random", rank: 0.3).Bias("probe@gender", Reflect, 0.2, "gender");
+        new RandomBreakageRule().Decide(within.List).Word.Should().Be(Verdict.NotSupported, "random directions break them as much");
     }
 
     [Test]
     public void Gradient()
     {
         var rows = new Rows().Baseline(0.9).Fit("gradient").Fit("rlace").Fit("probe")
-            .Bias("gradient", Project, 0.8).Bias("rlace", Project, 0.5).Bias("probe", Project, 0.7).List;
+            .Bias("gradient", Project, 0.8).Bias("rlace", Project, 0.5).Bias("probe", Project, 0.81).List;
         var verdict = new GradientRule().Decide(rows);
-        verdict.Word.Should().Be(Verdict.NotSupported);
-        verdict.Evidence.Should().Contain("gradient / best = 0.250 (supported >= 0.8, not supported < 0.5)");
+        verdict.Word.Should().Be(Verdict.Supported, "projecting the gradient out lowers the bias beyond the null");
+        verdict.Evidence.Should().Contain("the gradient lowers the bias less than rlace's: effect -0.100 [-0.120, -0.080] vs -0.400 [-0.420, -0.380]")
+            .And.Contain("the gradient's effect is not distinguishable from probe's: effect -0.100 [-0.120, -0.080] vs -0.090 [-0.110, -0.070]");
     }
 
     [Test]
@@ -111,30 +166,32 @@ public class VerdictRuleTests
     {
         var rows = new Rows().Baseline(0.9).Add("none", "none", MetricNames.ProbeAccuracy, 1.0);
         foreach (var (k, acc, bias) in new[] { (1, 0.95, 0.85), (2, 0.8, 0.6), (4, 0.52, 0.3) })
-            rows.Fit($"inlp(iterations={k})", k: k).Bias($"inlp(iterations={k})", "erase", bias)
-                .Add($"inlp(iterations={k})", "erase", MetricNames.ProbeAccuracy, acc).Add($"inlp(iterations={k})", "erase", MetricNames.ProbeMajority, 0.5);
+            rows.Fit($"inlp(iterations={k})", k: k).Bias($"inlp(iterations={k})", "erase", bias).Probe($"inlp(iterations={k})", "erase", acc);
         var verdict = new OverdeterminedRule().Decide(rows.List);
         verdict.Word.Should().Be(Verdict.Supported);
-        verdict.Evidence[^1].Should().Be("probe at chance after 4 direction(s); bias halved after 4");
+        Word(verdict, "inlp(iterations=4)").Should().Be(Verdict.NotSupported, "0.52 [0.48, 0.56] reaches the majority 0.5");
+        verdict.Evidence[^2].Should().Be("probe at chance after 4 direction(s); bias halved after 4");
     }
 
     [Test]
     public void ProbeSubspace()
     {
-        var rows = new Rows().Add("none", "none", MetricNames.ProbeAccuracy, 0.99).Fit("probe")
-            .Add("probe", "keep", MetricNames.ProbeAccuracy, 0.97)
-            .Add("probe", Project, MetricNames.ProbeAccuracy, 0.9).Add("probe", Project, MetricNames.ProbeMajority, 0.5).List;
-        new ProbeSubspaceRule().Decide(rows).Word.Should().Be(Verdict.Supported);
+        Rows Case(double kept, double removed) => new Rows().Add("none", "none", MetricNames.ProbeAccuracy, 0.99).Fit("probe")
+            .Probe("probe", "keep", kept).Probe("probe", Project, removed);
+        new ProbeSubspaceRule().Decide(Case(0.97, 0.9).List).Word.Should().Be(Verdict.Supported);
+        new ProbeSubspaceRule().Decide(Case(0.97, 0.53).List).Word.Should().Be(Verdict.NotSupported, "removing it brings the probe to chance");
     }
 
     [Test]
     public void CollateralDamage()
     {
         var rows = new Rows().Fit("rlace")
-            .Add("rlace", Project, MetricNames.KlDamage, 0.3).Add("rlace", Project, MetricNames.KlDamage, 0.01, "controls")
-            .Add("rlace", Project, MetricNames.PronounBias, 0.5).Add("rlace", Project, MetricNames.PronounBias, 0.9, "controls")
-            .Add("rlace", Project, MetricNames.GenerationDivergence, 1.5).Add("rlace", Project, MetricNames.GenerationDivergence, 7, "controls").List;
+            .Add("rlace", Project, MetricNames.KlDamage, 0.3).Add("rlace", Project, MetricNames.KlDamage, 0.01, "controls", halfWidth: 0.005)
+            .Add("rlace", Project, MetricNames.GenerationDivergence, 1.5, halfWidth: 0.5).Add("rlace", Project, MetricNames.GenerationDivergence, 7, "controls", halfWidth: 0.5)
+            .Add("rlace", Project, MetricNames.PronounBias, 0.5).Add("rlace", Project, MetricNames.PronounBias, 0.9, "controls").List;
         new CollateralDamageRule().Decide(rows).Word.Should().Be(Verdict.Supported);
+        var overlap = rows.Select(r => r.Metric == MetricNames.GenerationDivergence && r.Dataset == "controls" ? r with { CiLow = 1.8 } : r).ToList();
+        new CollateralDamageRule().Decide(overlap).Word.Should().Be(Verdict.NotSupported);
     }
 
     [Test]
@@ -144,32 +201,43 @@ public class VerdictRuleTests
             .Bias("probe", Reflect, 0.1).Bias("probe", Reflect, 0.78, "politics")
             .Bias("probe@politics", Reflect, 0.2, "politics").Bias("probe@politics", Reflect, 0.5).List;
         var verdict = new CrossConceptRule().Decide(rows);
-        verdict.Word.Should().Be(Verdict.Mixed);
-        verdict.Evidence.Should().Contain("probe@politics reflect(centre=median): bias change -0.600 on politics vs -0.400 on gender (not specific)");
+        verdict.Word.Should().Be(Verdict.Supported, "both methods agree");
+        Word(verdict, "probe").Should().Be(Verdict.Supported);
+        verdict.Methods[1].Checks[^1].Line.Should().Be("|effect| on politics at least 0.580 > at most 0.420 on gender (effect -0.400 [-0.420, -0.380])");
+        var close = rows.Select(r => r.Method == "probe@politics" && r.Dataset == "gender" && r.Metric == MetricNames.PronounBias
+            ? r with { EffectCiLow = -0.62 } : r).ToList();
+        var mixed = new CrossConceptRule().Decide(close);
+        Word(mixed, "probe@politics").Should().Be(Verdict.NotSupported);
+        mixed.Word.Should().Be(Verdict.Mixed, "no RLACE ran and the two methods disagree");
     }
 
     [Test]
     public void LayerSweep()
     {
         var rows = new Rows();
-        foreach (var (l, reflect) in new[] { (0, 0.88), (1, 0.3), (2, 0.6) })
+        foreach (var (l, reflect) in new[] { (0, 0.89), (1, 0.3), (2, 0.6) })
         {
             rows.Site = $"blocks.{l}.hook_resid_post";
-            rows.Baseline(0.9).Fit("probe").Bias("probe", Reflect, reflect).Bias("probe", Amplify, 0.92);
+            rows.Baseline(0.9).Fit("rlace").Bias("rlace", Reflect, reflect).Bias("rlace", Amplify, 0.92);
         }
         var verdict = new LayerSweepRule().Decide(rows.List);
-        verdict.Word.Should().Be(Verdict.Mixed);
-        verdict.Evidence[^1].Should().Be("largest drop 0.600 at blocks.1.hook_resid_post (probe); 2 of 3 site-method pairs behave as claimed");
+        verdict.Word.Should().Be(Verdict.NotSupported, "at blocks.0 the reflection's effect [-0.03, 0.01] reaches 0");
+        verdict.Evidence[0].Should().Be("largest drop under reflect(centre=median): effect -0.600 at blocks.1.hook_resid_post (rlace)");
     }
 
     [Test]
     public void Leace()
     {
-        var rows = new Rows().Baseline(0.9).Fit("leace").Fit("rlace");
-        foreach (var (m, acc, kl) in new[] { ("leace", 0.51, 0.01), ("rlace", 0.7, 0.05) })
-            rows.Bias(m, "erase", 0.4).Add(m, "erase", MetricNames.ProbeAccuracy, acc).Add(m, "erase", MetricNames.ProbeMajority, 0.5)
-                .Add(m, "erase", MetricNames.KlDamage, kl, "controls").Bias(m, "erase", 0.9, "controls");
-        rows.Baseline(0.95, "controls");
-        new LeaceRule().Decide(rows.List).Word.Should().Be(Verdict.Supported);
+        Rows Case(double leaceKl)
+        {
+            var rows = new Rows().Baseline(0.9).Baseline(0.95, "controls").Fit("leace").Fit("rlace");
+            foreach (var (m, acc, kl) in new[] { ("leace", 0.51, leaceKl), ("rlace", 0.7, 0.05) })
+                rows.Bias(m, "erase", 0.4).Probe(m, "erase", acc).Add(m, "erase", MetricNames.KlDamage, kl, "controls", halfWidth: 0.01);
+            return rows;
+        }
+        var verdict = new LeaceRule().Decide(Case(0.01).List);
+        verdict.Word.Should().Be(Verdict.Supported);
+        Word(verdict, "rlace").Should().Be(Verdict.NotSupported, "its retrained probe, 0.70 [0.66, 0.74], is above chance");
+        new LeaceRule().Decide(Case(0.2).List).Word.Should().Be(Verdict.NotSupported, "more damage than RLACE");
     }
 }

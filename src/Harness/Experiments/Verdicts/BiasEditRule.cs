@@ -2,10 +2,11 @@ using static Harness.Experiments.Verdicts.ResultQuery;
 
 namespace Harness.Experiments.Verdicts;
 
-/// The shape shared by the rules that read one edit's effect on the bias (Projection, Swap,
-/// Amplify): for RLACE and the probe (else every method but the random control), compare the bias
-/// of the concept's prompts before and after the edit; the random direction, when present, is
-/// reported for comparison but does not count.
+/// The shape shared by the rules that read one edit's effect on the bias of the concept's prompts
+/// (Projection, Swap, Amplify): every method but the random control is judged on the rule's claim
+/// (MethodEvidence.Judge: a quantity's interval on one side of a boundary, the effect beyond the
+/// null); the overall word is RLACE's (the discussion's direction). The random control's bias is
+/// listed for comparison.
 public abstract class BiasEditRule : IVerdictRule
 {
     public abstract string Name { get; }
@@ -14,39 +15,29 @@ public abstract class BiasEditRule : IVerdictRule
     /// The edit family this rule reads ("project", "reflect", "amplify").
     protected abstract string EditFamily { get; }
 
-    /// Whether a method's bias change supports the claim.
-    protected abstract bool Holds(double before, double after);
-
-    /// The evidence line's tail after "bias b -> a", for a method or (control = true) for random.
-    protected abstract string Describe(double before, double after, bool control);
-
-    /// The claim per method, judged from the row's interval and null rank (MethodEvidence): which
-    /// quantity, on which side of which boundary.
-    protected abstract (MethodEvidence.Quantity Quantity, bool Below, double Boundary) PerMethod { get; }
+    /// The claim per method: which quantity, on which side of which boundary.
+    protected abstract (MethodEvidence.Quantity Quantity, MethodEvidence.Side Side, double Boundary) PerMethod { get; }
 
     public Verdict Decide(IReadOnlyList<ResultRow> rows)
     {
         var q = new ResultQuery(rows);
         var edit = q.Edit(EditFamily);
         if (edit is null) return Verdict.Missing($"no {EditFamily} edit");
-        var methods = q.Preferred(["rlace", "probe"], "random");
-        if (methods.Count == 0) return Verdict.Missing("no direction method besides random");
-        var checks = new List<bool>();
+        var methods = new List<MethodVerdict>();
         var evidence = new List<string>();
-        var perMethod = new List<string>();
-        foreach (var m in methods.Concat(q.Family("random")))
+        foreach (var m in q.Methods)
         {
             var dataset = q.ConceptOf(m);
             if (dataset is null) continue;
             var before = q.Baseline(MetricNames.PronounBias, dataset);
-            var after = q.Value(MetricNames.PronounBias, m, edit, dataset);
-            if (before is null || after is null) return Verdict.Missing($"pronoun_bias of {m} on {dataset}");
+            var row = q.Row(MetricNames.PronounBias, m, edit, dataset);
+            if (before is null || row is null) return Verdict.Missing($"pronoun_bias of {m} on {dataset}");
             bool control = IsFamily(m, "random");
-            if (!control) checks.Add(Holds(before.Value, after.Value));
-            evidence.Add($"{m}{(control ? " (control)" : "")}: bias {F(before)} -> {F(after)}{Describe(before.Value, after.Value, control)}");
-            if (!control && q.Row(MetricNames.PronounBias, m, edit, dataset) is { } row)
-                perMethod.Add("per method: " + MethodEvidence.Judge(row, PerMethod.Quantity, PerMethod.Below, PerMethod.Boundary, MethodEvidence.MaxBiasWidth).Line);
+            evidence.Add($"{m}{(control ? " (control, draw 0)" : "")}: bias {F(before)} -> {F(row.Value)} on {dataset}");
+            if (!control)
+                methods.Add(MethodVerdict.Of(m, [MethodEvidence.Judge(row, PerMethod.Quantity, PerMethod.Side, PerMethod.Boundary, MethodEvidence.MaxBiasWidth)]));
         }
-        return new Verdict(Verdict.FromChecks(checks), [.. evidence, .. perMethod]);
+        if (methods.Count == 0) return Verdict.Missing("no direction method besides random");
+        return Verdict.Of("rlace", methods, evidence);
     }
 }

@@ -3,20 +3,20 @@ using static Harness.Experiments.Verdicts.ResultQuery;
 namespace Harness.Experiments.Verdicts;
 
 /// CollateralDamage: an edit along the concept direction damages text about the concept more than
-/// unrelated text. For every method but random and every edit, the KL damage at the last prompt
-/// position on the concept's prompts must exceed that on the control prompts (dataset "controls",
-/// else the first other evaluated dataset), and, when generation_divergence was measured, greedy
-/// generations must diverge earlier on the concept's prompts.
+/// unrelated text. Per method but random, for every edit: the KL damage at the last prompt position
+/// on the concept's prompts exceeds that on the control prompts (dataset "controls", else the first
+/// other evaluated dataset), and, when generation_divergence was measured, greedy generations
+/// diverge earlier on the concept's prompts. The two datasets are different prompts, so each
+/// comparison asks for disjoint intervals (MethodEvidence.Exceeds). The overall word is RLACE's.
 public sealed class CollateralDamageRule : IVerdictRule
 {
     public string Name => "CollateralDamage";
-    public string Claim => "edits damage the concept's text more than control text (KL at the last position, first divergence)";
+    public string Claim => "edits damage the concept's prompts more than control prompts (KL at the last position, first divergence): disjoint intervals";
 
     public Verdict Decide(IReadOnlyList<ResultRow> rows)
     {
         var q = new ResultQuery(rows);
-        var checks = new List<bool>();
-        var evidence = new List<string>();
+        var methods = new List<MethodVerdict>();
         var edits = rows.Where(r => r.Model == q.Model && r.Site == q.Site && r.Metric == MetricNames.KlDamage && r.Split != ResultRow.TextSplit && !r.IsBaseline)
             .Select(r => r.Edit).Distinct().ToList();
         foreach (var m in q.Methods.Where(m => !IsFamily(m, "random")))
@@ -25,25 +25,26 @@ public sealed class CollateralDamageRule : IVerdictRule
             if (concept is null) continue;
             var control = q.Datasets.Contains("controls") && concept != "controls" ? "controls" : q.Datasets.FirstOrDefault(d => d != concept);
             if (control is null) return Verdict.Missing("a control dataset among the evaluated ones");
+            var checks = new List<Check>();
             foreach (var e in edits)
             {
-                var klConcept = q.Value(MetricNames.KlDamage, m, e, concept);
-                var klControl = q.Value(MetricNames.KlDamage, m, e, control);
+                var klConcept = q.Row(MetricNames.KlDamage, m, e, concept);
+                var klControl = q.Row(MetricNames.KlDamage, m, e, control);
                 if (klConcept is null || klControl is null) continue;
-                checks.Add(klConcept > klControl);
-                var line = $"{m} {e}: KL {F(klConcept)} on {concept} vs {F(klControl)} on {control}";
-                var gConcept = q.Value(MetricNames.GenerationDivergence, m, e, concept);
-                var gControl = q.Value(MetricNames.GenerationDivergence, m, e, control);
+                var kl = MethodEvidence.Exceeds(klConcept, concept, klControl, control);
+                checks.Add(kl with { Line = $"{e}: {kl.Line}" });
+                var gConcept = q.Row(MetricNames.GenerationDivergence, m, e, concept);
+                var gControl = q.Row(MetricNames.GenerationDivergence, m, e, control);
                 if (gConcept is not null && gControl is not null)
                 {
-                    checks.Add(gConcept < gControl);
-                    line += $"; first divergence at {F(gConcept)} vs {F(gControl)}";
+                    // Earlier divergence on the concept's prompts: the control's first differing token comes later.
+                    var g = MethodEvidence.Exceeds(gControl, control, gConcept, concept);
+                    checks.Add(g with { Line = $"{e}: {g.Line}" });
                 }
-                evidence.Add(line);
             }
+            if (checks.Count > 0) methods.Add(MethodVerdict.Of(m, checks));
         }
-        if (checks.Count == 0) return Verdict.Missing("kl_damage on the concept and a control dataset");
-        evidence.Add($"{checks.Count(c => c)} of {checks.Count} comparisons favour the hypothesis");
-        return new Verdict(Verdict.FromChecks(checks), evidence);
+        if (methods.Count == 0) return Verdict.Missing("kl_damage on the concept and a control dataset");
+        return Verdict.Of("rlace", methods, []);
     }
 }

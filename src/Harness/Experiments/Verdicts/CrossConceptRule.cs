@@ -3,16 +3,16 @@ using static Harness.Experiments.Verdicts.ResultQuery;
 namespace Harness.Experiments.Verdicts;
 
 /// CrossConcept: a concept's direction is specific to it: an edit along the gender direction
-/// changes the gender bias much more than the politics bias, and vice versa. For every method
-/// fitted on one concept and every other evaluated concept dataset, under the first edit of
-/// "reflect", "project" (in that order), |bias change| on its own prompts must exceed Factor times
-/// that on the other concept's prompts.
+/// changes the gender bias more than the politics bias, and vice versa. Per method fitted on one
+/// concept, under the first edit of "reflect", "project" (in that order): its effect on its own
+/// concept's bias has its interval away from 0 and beats the null; and, for every other evaluated
+/// concept, the size of that effect exceeds the size of its effect there: the smallest |effect|
+/// within the own interval is larger than the largest within the other's. The overall word is
+/// RLACE's when it ran, else the methods' common word.
 public sealed class CrossConceptRule : IVerdictRule
 {
-    public const double Factor = 2;
-
     public string Name => "CrossConcept";
-    public string Claim => "an edit along one concept's direction changes its own bias at least twice as much as another concept's";
+    public string Claim => "an edit along one concept's direction changes its own bias (beyond the null) more than another concept's: disjoint |effect| intervals";
 
     public Verdict Decide(IReadOnlyList<ResultRow> rows)
     {
@@ -21,25 +21,31 @@ public sealed class CrossConceptRule : IVerdictRule
         if (edit is null) return Verdict.Missing("no reflect or project edit");
         var concepts = q.Methods.Select(q.ConceptOf).OfType<string>().Distinct().ToList();
         if (concepts.Count < 2) return Verdict.Missing($"methods fitted on two concepts, got {string.Join(", ", concepts)}");
-        double? Change(string m, string d) =>
-            q.Value(MetricNames.PronounBias, m, edit, d) - q.Baseline(MetricNames.PronounBias, d);
-        var checks = new List<bool>();
-        var evidence = new List<string>();
+        var methods = new List<MethodVerdict>();
         foreach (var m in q.Methods.Where(m => !IsFamily(m, "random")))
         {
             var own = q.ConceptOf(m);
-            if (own is null) continue;
+            if (own is null || q.Row(MetricNames.PronounBias, m, edit, own) is not { } ownRow) continue;
+            var ownCheck = MethodEvidence.Judge(ownRow, MethodEvidence.Quantity.Effect, MethodEvidence.Side.Away, 0, MethodEvidence.MaxBiasWidth);
+            var checks = new List<Check> { ownCheck with { Line = $"on {own}: {ownCheck.Line}" } };
             foreach (var other in concepts.Where(c => c != own && q.Datasets.Contains(c)))
-            {
-                var cOwn = Change(m, own);
-                var cOther = Change(m, other);
-                if (cOwn is null || cOther is null) continue;
-                bool specific = Math.Abs(cOwn.Value) > Factor * Math.Abs(cOther.Value);
-                checks.Add(specific);
-                evidence.Add($"{m} {edit}: bias change {F(cOwn)} on {own} vs {F(cOther)} on {other}{(specific ? "" : " (not specific)")}");
-            }
+                if (q.Row(MetricNames.PronounBias, m, edit, other) is { } otherRow)
+                    checks.Add(Larger(ownRow, own, otherRow, other));
+            methods.Add(MethodVerdict.Of(m, checks));
         }
-        if (checks.Count == 0) return Verdict.Missing("pronoun_bias of each concept's methods on the other concept's prompts");
-        return new Verdict(Verdict.FromChecks(checks), evidence);
+        if (methods.Count == 0) return Verdict.Missing("pronoun_bias of each concept's methods on their own concept's prompts");
+        return Verdict.Of("rlace", methods, [$"edit: {edit}"]);
+    }
+
+    /// Whether |effect| on `own` exceeds |effect| on `other`, from their intervals.
+    private static Check Larger(ResultRow own, string ownName, ResultRow other, string otherName)
+    {
+        if (own.EffectCiLow is not double ol || own.EffectCiHigh is not double oh || other.EffectCiLow is not double xl || other.EffectCiHigh is not double xh)
+            return new(Verdict.Inconclusive, $"no effect interval on {(own.EffectCiLow is null ? ownName : otherName)}");
+        double ownSmallest = ol > 0 || oh < 0 ? Math.Min(Math.Abs(ol), Math.Abs(oh)) : 0;
+        double otherLargest = Math.Max(Math.Abs(xl), Math.Abs(xh));
+        bool larger = ownSmallest > otherLargest;
+        return new(larger ? Verdict.Supported : Verdict.NotSupported,
+            $"|effect| on {ownName} at least {F(ownSmallest)} {(larger ? ">" : "not above")} at most {F(otherLargest)} on {otherName} (effect {F(other.Effect)} [{F(xl)}, {F(xh)}])");
     }
 }

@@ -6,15 +6,14 @@ namespace Harness.Experiments.Verdicts;
 /// model trained with dropout than in the same model trained without it (the discussion suggested
 /// GPT-Neo, trained without dropout; the organisms gpt2-dropout and gpt2-nodropout differ only in
 /// dropout). Needs a multi-model run: models whose name contains "nodropout" (or "no-dropout") are
-/// the ones without. For each method, effect = bias drop under "project" on the concept's prompts;
-/// the hypothesis holds for a method when the effect without dropout exceeds the effect with it by
-/// more than Margin.
+/// the ones without. Per method (each fitted on each model): the projection's effect on the bias is
+/// real in the model without dropout (interval below 0, beyond the null), and the effect with
+/// dropout is smaller: its interval lies wholly above (less negative than) the one without. The
+/// two models are measured separately, so the comparison is of two independent intervals.
 public sealed class DropoutRule : IVerdictRule
 {
-    public const double Margin = 0.02;
-
     public string Name => "Dropout";
-    public string Claim => "removing the direction lowers the bias less in the dropout-trained model than in the one without dropout";
+    public string Claim => "removing the direction lowers the bias less in the dropout-trained model than in the one without dropout: the two effects' intervals disjoint";
 
     public Verdict Decide(IReadOnlyList<ResultRow> rows)
     {
@@ -28,21 +27,23 @@ public sealed class DropoutRule : IVerdictRule
         var qWithout = all.For(without);
         var edit = qWith.Edit("project");
         if (edit is null) return Verdict.Missing("no project edit");
-        var checks = new List<bool>();
+        var methods = new List<MethodVerdict>();
         var evidence = new List<string>();
-        foreach (var m in qWith.Preferred(["rlace", "probe"], "random"))
+        foreach (var m in qWith.Methods.Where(m => !IsFamily(m, "random")))
         {
             var dataset = qWith.ConceptOf(m);
             if (dataset is null) continue;
-            double? Effect(ResultQuery q) =>
-                q.Baseline(MetricNames.PronounBias, dataset) - q.Value(MetricNames.PronounBias, m, edit, dataset);
-            var eWith = Effect(qWith);
-            var eWithout = Effect(qWithout);
-            if (eWith is null || eWithout is null) return Verdict.Missing($"pronoun_bias of {m} on {dataset} for both models");
-            checks.Add(eWithout.Value - eWith.Value > Margin);
-            evidence.Add($"{m}: bias drop {F(eWith)} with dropout ({with}) vs {F(eWithout)} without ({without})");
+            var rWith = qWith.Row(MetricNames.PronounBias, m, edit, dataset);
+            var rWithout = qWithout.Row(MetricNames.PronounBias, m, edit, dataset);
+            if (rWith?.Effect is null || rWithout?.Effect is null) return Verdict.Missing($"the effect on pronoun_bias of {m} on {dataset} for both models");
+            evidence.Add($"{m}: bias change {F(rWith.Effect)} with dropout ({with}) vs {F(rWithout.Effect)} without ({without})");
+            methods.Add(MethodVerdict.Of(m,
+            [
+                MethodEvidence.Judge(rWithout, MethodEvidence.Quantity.Effect, MethodEvidence.Side.Below, 0, MethodEvidence.MaxBiasWidth),
+                MethodEvidence.Exceeds(rWith, with, rWithout, without, MethodEvidence.Quantity.Effect),
+            ]));
         }
-        if (checks.Count == 0) return Verdict.Missing("no direction method besides random");
-        return new Verdict(Verdict.FromChecks(checks), evidence);
+        if (methods.Count == 0) return Verdict.Missing("no direction method besides random");
+        return Verdict.Of("rlace", methods, evidence);
     }
 }

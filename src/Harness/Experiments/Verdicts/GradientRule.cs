@@ -2,15 +2,15 @@ using static Harness.Experiments.Verdicts.ResultQuery;
 
 namespace Harness.Experiments.Verdicts;
 
-/// Gradient: the gradient of the logit difference (the "dumb approach") is as good a direction as
-/// RLACE's and the probe's. Compares the bias drop under "project" on the concept's prompts:
-/// supported when the gradient's drop is at least 80% of the best of RLACE and the probe (else of
-/// every other method but random), not supported below 50%, mixed between; inconclusive when no
-/// method lowers the bias by more than 0.02.
+/// Gradient: the gradient of the logit difference (the "dumb approach") is a baseline direction:
+/// projecting it out lowers the bias. Per method (the gradient and every other method but random):
+/// the projection's effect has its interval below 0, beyond the null. The overall word is the
+/// gradient's; the evidence compares its effect with RLACE's and the probe's (which is larger, by
+/// disjoint intervals, or neither).
 public sealed class GradientRule : IVerdictRule
 {
     public string Name => "Gradient";
-    public string Claim => "projecting out the logit-difference gradient lowers the bias as much as RLACE's or the probe's direction";
+    public string Claim => "projecting out the logit-difference gradient lowers the bias (effect below 0, beyond the null), compared with RLACE and the probe";
 
     public Verdict Decide(IReadOnlyList<ResultRow> rows)
     {
@@ -19,24 +19,24 @@ public sealed class GradientRule : IVerdictRule
         if (edit is null) return Verdict.Missing("no project edit");
         var gradient = q.Family(DirectionMethods.Gradient).FirstOrDefault();
         if (gradient is null) return Verdict.Missing("no gradient method");
-        var others = q.Preferred(["rlace", "probe"], "random", DirectionMethods.Gradient);
-        if (others.Count == 0) return Verdict.Missing("no method to compare the gradient with");
-        double? Drop(string m) =>
-            q.ConceptOf(m) is { } d ? q.Baseline(MetricNames.PronounBias, d) - q.Value(MetricNames.PronounBias, m, edit, d) : null;
-        var evidence = new List<string>();
-        var g = Drop(gradient);
+        ResultRow? Row(string m) => q.ConceptOf(m) is { } d ? q.Row(MetricNames.PronounBias, m, edit, d) : null;
+        var g = Row(gradient);
         if (g is null) return Verdict.Missing("pronoun_bias of the gradient direction");
-        evidence.Add($"{gradient}: bias drop {F(g)}");
-        double best = double.NegativeInfinity;
-        foreach (var m in others)
+        var methods = new List<MethodVerdict>();
+        var evidence = new List<string>();
+        foreach (var m in q.Methods.Where(m => !IsFamily(m, "random")))
         {
-            var d = Drop(m);
-            evidence.Add($"{m}: bias drop {F(d)}");
-            if (d is not null) best = Math.Max(best, d.Value);
+            if (Row(m) is not { } row) continue;
+            methods.Add(MethodVerdict.Of(m, [MethodEvidence.Judge(row, MethodEvidence.Quantity.Effect, MethodEvidence.Side.Below, 0, MethodEvidence.MaxBiasWidth)]));
+            if (m == gradient || !(IsFamily(m, "rlace") || IsFamily(m, "probe"))) continue;
+            // Larger drop = more negative effect: the gradient beats m when m's effect lies above.
+            var beats = MethodEvidence.Exceeds(row, m, g, gradient, MethodEvidence.Quantity.Effect);
+            var loses = MethodEvidence.Exceeds(g, gradient, row, m, MethodEvidence.Quantity.Effect);
+            var say = beats.Word == Verdict.Supported ? "the gradient lowers the bias more than"
+                : loses.Word == Verdict.Supported ? "the gradient lowers the bias less than"
+                : "the gradient's effect is not distinguishable from";
+            evidence.Add($"{say} {m}'s: effect {F(g.Effect)} [{F(g.EffectCiLow)}, {F(g.EffectCiHigh)}] vs {F(row.Effect)} [{F(row.EffectCiLow)}, {F(row.EffectCiHigh)}]");
         }
-        if (best <= 0.02) return new Verdict(Verdict.Inconclusive, [.. evidence, "no compared method lowers the bias by more than 0.020"]);
-        double ratio = g.Value / best;
-        evidence.Add($"gradient / best = {F(ratio)} (supported >= 0.8, not supported < 0.5)");
-        return new Verdict(ratio >= 0.8 ? Verdict.Supported : ratio < 0.5 ? Verdict.NotSupported : Verdict.Mixed, evidence);
+        return Verdict.Of(gradient, methods, evidence);
     }
 }

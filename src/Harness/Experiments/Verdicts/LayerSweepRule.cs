@@ -3,16 +3,15 @@ using static Harness.Experiments.Verdicts.ResultQuery;
 namespace Harness.Experiments.Verdicts;
 
 /// LayerSweep: at every layer, a negative intervention along the concept direction ("reflect", else
-/// "project") lowers the bias by more than Margin and a positive one ("amplify") does not lower it
-/// by more than Margin. Checked for RLACE and the probe (else every method but random) at every
-/// swept site; the evidence lists the numbers per site and the site where the negative
-/// intervention does most.
+/// "project") lowers the bias and a positive one ("amplify") does not. Per method but random, at
+/// every swept site: the negative edit's effect has its interval below 0 and beats the null; the
+/// positive edit's effect does not have its interval wholly below 0. A method is supported when
+/// this holds at every site (the claim says every layer). The overall word is RLACE's; the evidence
+/// names the site where the negative intervention does most.
 public sealed class LayerSweepRule : IVerdictRule
 {
-    public const double Margin = 0.02;
-
     public string Name => "LayerSweep";
-    public string Claim => "at every layer the negative intervention lowers the bias and the positive one does not";
+    public string Claim => "at every layer the negative intervention lowers the bias (effect below 0, beyond the null) and the positive one does not";
 
     public Verdict Decide(IReadOnlyList<ResultRow> rows)
     {
@@ -20,30 +19,29 @@ public sealed class LayerSweepRule : IVerdictRule
         var negative = first.Edit("reflect") ?? first.Edit("project");
         var positive = first.Edit("amplify");
         if (negative is null) return Verdict.Missing("no reflect or project edit");
-        var checks = new List<bool>();
-        var evidence = new List<string>();
-        (string Site, string Method, double Drop)? best = null;
+        var checks = new Dictionary<string, List<Check>>();
+        (string Site, string Method, double Effect)? best = null;
         foreach (var site in first.Sites)
         {
             var q = first.At(site);
-            foreach (var m in q.Preferred(["rlace", "probe"], "random"))
+            foreach (var m in q.Methods.Where(m => !IsFamily(m, "random")))
             {
                 var d = q.ConceptOf(m);
-                if (d is null) continue;
-                var before = q.Baseline(MetricNames.PronounBias, d);
-                var neg = q.Value(MetricNames.PronounBias, m, negative, d);
-                var pos = positive is null ? null : q.Value(MetricNames.PronounBias, m, positive, d);
-                if (before is null || neg is null) continue;
-                bool lowers = neg < before - Margin;
-                bool keeps = pos is null || pos >= before - Margin;
-                checks.Add(lowers && keeps);
-                evidence.Add($"{site} {m}: {F(before)} -> {F(neg)} ({negative}){(pos is null ? "" : $", {F(pos)} ({positive})")}");
-                double drop = before.Value - neg.Value;
-                if (best is null || drop > best.Value.Drop) best = (site, m, drop);
+                if (d is null || q.Row(MetricNames.PronounBias, m, negative, d) is not { } neg) continue;
+                var list = checks.TryGetValue(m, out var l) ? l : checks[m] = [];
+                var n = MethodEvidence.Judge(neg, MethodEvidence.Quantity.Effect, MethodEvidence.Side.Below, 0, MethodEvidence.MaxBiasWidth);
+                list.Add(n with { Line = $"{site} {negative}: {n.Line}" });
+                if (positive is not null && q.Row(MetricNames.PronounBias, m, positive, d) is { } pos)
+                {
+                    // "Does not lower": refuted only by an interval wholly below 0.
+                    var below = MethodEvidence.Judge(pos, MethodEvidence.Quantity.Effect, MethodEvidence.Side.Below, 0, MethodEvidence.MaxBiasWidth, needsNull: false);
+                    list.Add(below.Negated($"{site} {positive}: {below.Line}"));
+                }
+                if (neg.Effect is double e && (best is null || e < best.Value.Effect)) best = (site, m, e);
             }
         }
         if (checks.Count == 0) return Verdict.Missing("pronoun_bias per site");
-        evidence.Add($"largest drop {F(best!.Value.Drop)} at {best.Value.Site} ({best.Value.Method}); {checks.Count(c => c)} of {checks.Count} site-method pairs behave as claimed");
-        return new Verdict(Verdict.FromChecks(checks), evidence);
+        var methods = checks.Select(kv => MethodVerdict.Of(kv.Key, kv.Value)).ToList();
+        return Verdict.Of("rlace", methods, [$"largest drop under {negative}: effect {F(best!.Value.Effect)} at {best.Value.Site} ({best.Value.Method})"]);
     }
 }

@@ -3,15 +3,16 @@ using static Harness.Experiments.Verdicts.ResultQuery;
 namespace Harness.Experiments.Verdicts;
 
 /// Leace: LEACE, which provably removes all linear information, brings a retrained probe to chance
-/// (accuracy <= majority + ChanceMargin) with no more collateral damage than RLACE and the probe
-/// (KL at the last position on the control prompts, else on the concept's prompts), under the
-/// "erase" edit (each eraser as fitted; else "project"). The bias after erasure is reported for all.
+/// with no more collateral damage than RLACE and the probe, under the "erase" edit (each eraser as
+/// fitted; else "project"). Per method but random: at chance when the retrained probe's held-out
+/// accuracy has its interval reaching down to the majority rate (not distinguishable from a
+/// constant predictor); no more damage when its KL at the last position on the control prompts
+/// (else the concept's) is not above any other method's (disjoint intervals would show more
+/// damage). The overall word is LEACE's; the bias after erasure is listed for all.
 public sealed class LeaceRule : IVerdictRule
 {
-    public const double ChanceMargin = 0.05;
-
     public string Name => "Leace";
-    public string Claim => "LEACE brings a retrained probe to chance with no more damage than RLACE and the probe";
+    public string Claim => "LEACE brings a retrained probe to chance (accuracy's interval reaches the majority rate) with no more damage than RLACE and the probe";
 
     public Verdict Decide(IReadOnlyList<ResultRow> rows)
     {
@@ -20,26 +21,31 @@ public sealed class LeaceRule : IVerdictRule
         if (edit is null) return Verdict.Missing("no erase or project edit");
         var leace = q.Family("leace").FirstOrDefault();
         if (leace is null) return Verdict.Missing("no leace method");
-        var others = q.Preferred(["rlace", "probe"], "random", "leace");
         var dataset = q.ConceptOf(leace);
         if (dataset is null) return Verdict.Missing("the directions row of leace");
         var damageSet = q.Datasets.Contains("controls") ? "controls" : dataset;
+        var judged = q.Methods.Where(m => !IsFamily(m, "random") && q.ConceptOf(m) == dataset).ToList();
+        var kls = judged.ToDictionary(m => m, m => q.Row(MetricNames.KlDamage, m, edit, damageSet));
+        var methods = new List<MethodVerdict>();
         var evidence = new List<string>();
-        (double? Acc, double? Majority, double? Kl) Measure(string m)
+        foreach (var m in judged)
         {
-            var acc = q.Value(MetricNames.ProbeAccuracy, m, edit, dataset);
-            var maj = q.Value(MetricNames.ProbeMajority, m, edit, dataset);
-            var kl = q.Value(MetricNames.KlDamage, m, edit, damageSet);
-            var bias = q.Value(MetricNames.PronounBias, m, edit, dataset);
-            evidence.Add($"{m} {edit}: bias {F(q.Baseline(MetricNames.PronounBias, dataset))} -> {F(bias)}, retrained probe {F(acc)} (majority {F(maj)}), KL on {damageSet} {F(kl)}");
-            return (acc, maj, kl);
+            var acc = q.Row(MetricNames.ProbeAccuracy, m, edit, dataset);
+            var majority = q.Value(MetricNames.ProbeMajority, m, edit, dataset);
+            if (acc is null || majority is null) return Verdict.Missing($"probe_accuracy of {m}");
+            // At chance = the claim "above chance" refuted at the interval's level: not wholly above.
+            var above = MethodEvidence.Judge(acc, MethodEvidence.Quantity.Value, MethodEvidence.Side.Above, majority.Value, MethodEvidence.MaxAccuracyWidth, needsNull: false);
+            var checks = new List<Check> { above.Negated($"at chance: {above.Line} (majority)") };
+            if (kls[m] is { } kl)
+                foreach (var (other, otherKl) in kls)
+                    if (other != m && otherKl is not null)
+                    {
+                        var more = MethodEvidence.Exceeds(kl, m, otherKl, other);
+                        checks.Add(more.Negated($"KL on {damageSet}: {more.Line}"));
+                    }
+            methods.Add(MethodVerdict.Of(m, checks));
+            evidence.Add($"{m} {edit}: bias {F(q.Baseline(MetricNames.PronounBias, dataset))} -> {F(q.Value(MetricNames.PronounBias, m, edit, dataset))}");
         }
-        var l = Measure(leace);
-        var rest = others.Select(Measure).ToList();
-        if (l.Acc is null || l.Majority is null) return Verdict.Missing($"probe_accuracy of {leace}");
-        var checks = new List<bool> { l.Acc <= l.Majority + ChanceMargin };
-        var otherKl = rest.Select(r => r.Kl).OfType<double>().ToList();
-        if (l.Kl is not null && otherKl.Count > 0) checks.Add(l.Kl <= otherKl.Min() + 1e-6);
-        return new Verdict(Verdict.FromChecks(checks), evidence);
+        return Verdict.Of(leace, methods, evidence);
     }
 }

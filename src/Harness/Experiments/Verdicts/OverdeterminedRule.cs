@@ -3,18 +3,18 @@ using static Harness.Experiments.Verdicts.ResultQuery;
 namespace Harness.Experiments.Verdicts;
 
 /// Overdetermined: gender is encoded by many correlated features, so one direction is not enough:
-/// a retrained probe stays above chance, and the bias stays, until several INLP directions are
-/// gone. The spec runs INLP with growing iteration budgets (1, 2, 4, 8, 16, ...); each run's
-/// "directions" row says how many directions it actually removed. The rule finds the fewest removed
-/// directions at which a retrained probe is at chance (accuracy <= majority + ChanceMargin) and at
-/// which the bias has halved, under the "erase" edit (else "project"). Supported when the probe
-/// needs more than one direction to reach chance (or never does); not supported when one suffices.
+/// a retrained probe stays above chance until several INLP directions are gone. The spec runs INLP
+/// with growing iteration budgets (1, 2, 4, 8, 16, ...); each run's "directions" row says how many
+/// directions it actually removed. Per run, under the "erase" edit (else "project"): the retrained
+/// probe's held-out accuracy has its interval above the majority rate (still above chance after
+/// that many directions; no null: random directions have no probe to beat). The overall word is
+/// that of the run removing the fewest directions (one, in the shipped spec): the claim is that one
+/// direction is not enough. The evidence says after how many directions the probe first reaches
+/// chance and the bias first halves.
 public sealed class OverdeterminedRule : IVerdictRule
 {
-    public const double ChanceMargin = 0.05;
-
     public string Name => "Overdetermined";
-    public string Claim => "more than one INLP direction must go before a retrained probe is at chance";
+    public string Claim => "a retrained probe stays above chance (accuracy's interval above the majority rate) after one INLP direction is removed";
 
     public Verdict Decide(IReadOnlyList<ResultRow> rows)
     {
@@ -26,22 +26,25 @@ public sealed class OverdeterminedRule : IVerdictRule
             .Where(r => r.Dataset is not null && r.Directions is not null)
             .OrderBy(r => r.Directions).ToList();
         if (runs.Count == 0) return Verdict.Missing("no inlp method with a directions row");
+        var methods = new List<MethodVerdict>();
         var evidence = new List<string>();
         int? probeAtChance = null, biasHalved = null;
         foreach (var (m, dataset, directions) in runs)
         {
             int k = (int)directions!.Value;
-            var acc = q.Value(MetricNames.ProbeAccuracy, m, edit, dataset!);
+            var acc = q.Row(MetricNames.ProbeAccuracy, m, edit, dataset!);
             var majority = q.Value(MetricNames.ProbeMajority, m, edit, dataset!);
             var before = q.Baseline(MetricNames.PronounBias, dataset!);
             var bias = q.Value(MetricNames.PronounBias, m, edit, dataset!);
             if (acc is null || majority is null) return Verdict.Missing($"probe_accuracy of {m}");
-            evidence.Add($"{k} direction(s) ({m}): probe {F(acc)} (majority {F(majority)}), bias {F(before)} -> {F(bias)}");
-            if (probeAtChance is null && acc <= majority + ChanceMargin) probeAtChance = k;
+            var check = MethodEvidence.Judge(acc, MethodEvidence.Quantity.Value, MethodEvidence.Side.Above, majority.Value, MethodEvidence.MaxAccuracyWidth, needsNull: false);
+            methods.Add(MethodVerdict.Of(m, [check with { Line = $"{k} direction(s): {check.Line} (majority)" }]));
+            evidence.Add($"{k} direction(s) ({m}): bias {F(before)} -> {F(bias)}");
+            if (probeAtChance is null && check.Word == Verdict.NotSupported) probeAtChance = k;
             if (biasHalved is null && before is not null && bias is not null && bias <= before / 2) biasHalved = k;
         }
         int most = (int)runs[^1].Directions!.Value;
         evidence.Add($"probe at chance after {(probeAtChance is null ? $"more than {most}" : probeAtChance.ToString())} direction(s); bias halved after {(biasHalved is null ? $"more than {most}" : biasHalved.ToString())}");
-        return new Verdict(probeAtChance is 1 ? Verdict.NotSupported : Verdict.Supported, evidence);
+        return Verdict.Of(runs[0].Method, methods, evidence);
     }
 }

@@ -1,23 +1,48 @@
+using static Harness.Experiments.Verdicts.ResultQuery;
+
 namespace Harness.Experiments.Verdicts;
 
-/// What a verdict rule concluded: a short word or two ("supported", "not supported", "mixed",
-/// "inconclusive", or a rule's own words such as "different"), and the numbers that decided it, in
-/// one readable line each ("rlace: bias 0.873 -> 0.731 (drop 0.142 > 0.02)").
-public sealed record Verdict(string Word, IReadOnlyList<string> Evidence)
+/// What a verdict rule concluded: the table of per-method verdicts (MethodVerdict), one overall
+/// word, and the point estimates the reader needs beside them ("rlace: bias 0.873 -> 0.731").
+///
+/// The overall word (README, "How verdicts are decided"): the verdict of the method the hypothesis
+/// is about (the rule's `Subject`: RLACE for the discussion's claims about its direction) when that
+/// method was judged; without it, the word every judged method agrees on, else "mixed". Methods
+/// whose word differs from the overall one are listed as disagreements: they are a result, not a
+/// muddle.
+public sealed record Verdict(string Word, IReadOnlyList<MethodVerdict> Methods, IReadOnlyList<string> Evidence)
 {
     public const string Supported = "supported";
     public const string NotSupported = "not supported";
     public const string Mixed = "mixed";
     public const string Inconclusive = "inconclusive";
 
-    public static Verdict Missing(string what) => new(Inconclusive, [$"missing results: {what}"]);
+    public static Verdict Missing(string what) => new(Inconclusive, [], [$"missing results: {what}"]);
 
-    /// "supported" when every check passed, "not supported" when none did, else "mixed".
-    public static string FromChecks(IReadOnlyCollection<bool> checks) =>
-        checks.Count == 0 ? Inconclusive
-        : checks.All(c => c) ? Supported
-        : checks.Any(c => c) ? Mixed
-        : NotSupported;
+    /// The overall verdict from the per-method ones; `subject` is a method family ("rlace") or an
+    /// exact method label.
+    public static Verdict Of(string? subject, IReadOnlyList<MethodVerdict> methods, IReadOnlyList<string> evidence)
+    {
+        if (methods.Count == 0) return new(Inconclusive, methods, [.. evidence, "no method was judged"]);
+        var lead = subject is null ? null : methods.FirstOrDefault(m => IsFamily(m.Method, subject));
+        string word;
+        string how;
+        if (lead is not null)
+        {
+            word = lead.Word;
+            how = $"overall: {lead.Method}'s verdict, the method the hypothesis is about";
+        }
+        else
+        {
+            var words = methods.Select(m => m.Word).Distinct().ToList();
+            word = words.Count == 1 ? words[0] : Mixed;
+            how = subject is null ? "overall: the methods' common verdict" : $"overall: no {subject} result, so the methods' common verdict";
+        }
+        var disagree = methods.Where(m => m.Word != word).Select(m => $"{m.Method} ({m.Word})").ToList();
+        if (disagree.Count > 0) how += $"; disagreeing: {string.Join(", ", disagree)}";
+        return new(word, methods, [.. evidence, how]);
+    }
 
-    public override string ToString() => $"{Word}: {string.Join("; ", Evidence)}";
+    public override string ToString() =>
+        $"{Word}: {string.Join("; ", Methods.Select(m => m.Line).Concat(Evidence))}";
 }
