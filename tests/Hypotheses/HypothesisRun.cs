@@ -12,7 +12,7 @@ namespace Hypotheses;
 public sealed record HypothesisSnapshot(string Verdict, SortedDictionary<string, string> Methods, SortedDictionary<string, SnapshotRow> Metrics);
 
 /// One row's numbers: its value, and for a mean its n, interval and (edited rows) paired effect and
-/// null (size, quantiles or rank). Every number is compared under its metric's tolerance, except
+/// null (size, quantiles or rank), and for a seed aggregate the seeds' count and spread. Every number is compared under its metric's tolerance, except
 /// null_rank, which has its own (SnapshotTolerances).
 public sealed record SnapshotRow(
     [property: JsonPropertyName("value")] double Value,
@@ -28,10 +28,15 @@ public sealed record SnapshotRow(
     [JsonPropertyName("null_median"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public double? NullMedian { get; init; }
     [JsonPropertyName("null_high"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public double? NullHigh { get; init; }
     [JsonPropertyName("null_rank"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public double? NullRank { get; init; }
+    [JsonPropertyName("seeds"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public int? Seeds { get; init; }
+    [JsonPropertyName("seed_sd"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public double? SeedSd { get; init; }
+    [JsonPropertyName("seed_min"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public double? SeedMin { get; init; }
+    [JsonPropertyName("seed_max"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public double? SeedMax { get; init; }
 
     public static SnapshotRow Of(ResultRow r) => new(r.Value, r.N, r.CiLow, r.CiHigh, r.Effect, r.EffectCiLow, r.EffectCiHigh)
     {
         NullN = r.NullN, NullLow = r.NullLow, NullMedian = r.NullMedian, NullHigh = r.NullHigh, NullRank = r.NullRank,
+        Seeds = r.Seeds, SeedSd = r.SeedSd, SeedMin = r.SeedMin, SeedMax = r.SeedMax,
     };
 
     public static string Key(ResultRow r) =>

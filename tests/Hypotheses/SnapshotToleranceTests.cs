@@ -29,7 +29,7 @@ public class SnapshotToleranceTests
     private const string Where = "gpt2 | blocks.6.hook_resid_post | rlace | reflect(centre=median) | gender | test | ";
 
     private static HypothesisSnapshot Result(params (string Metric, double Value)[] metrics) =>
-        new("supported", new SortedDictionary<string, SnapshotRow>(metrics.ToDictionary(m => Where + m.Metric, m => Row(m.Value)), StringComparer.Ordinal));
+        new("supported", new SortedDictionary<string, string>(StringComparer.Ordinal) { ["rlace"] = "supported" }, new SortedDictionary<string, SnapshotRow>(metrics.ToDictionary(m => Where + m.Metric, m => Row(m.Value)), StringComparer.Ordinal));
 
     private static SnapshotRow Row(double value, double? ciLow = null) => new(value, null, ciLow, null, null, null, null);
 
@@ -117,7 +117,7 @@ public class SnapshotToleranceTests
         SnapshotTolerances.Default.KindWithin("pronoun_bias", "null_rank").Should().Be("null_rank");
         SnapshotTolerances.Default.KindWithin("Metrics", Where + "kl_damage").Should().Be("kl_damage");
         var key = Where + "pronoun_bias";
-        HypothesisSnapshot Bias(double ciLow) => new("supported", new(StringComparer.Ordinal) { [key] = Row(0.5, ciLow) });
+        HypothesisSnapshot Bias(double ciLow) => new("supported", new(StringComparer.Ordinal), new(StringComparer.Ordinal) { [key] = Row(0.5, ciLow) });
         Store(Bias(0.4));
         Rerun(Bias(0.4 + 0.0015)).Status.Should().Be(SnapshotStatus.Matched, "0.0015 is within pronoun_bias's 0.002");
         var outcome = Rerun(Bias(0.4 + 0.003));

@@ -96,6 +96,11 @@ public sealed class ExperimentRunner(ExperimentPlan plan, TextWriter progress)
                 var basis = eraser as IDirectionBasis;
                 long k = basis?.Directions.shape[0] ?? 0;
                 Add(where, method.Label, ResultRow.FitEdit, method.Concept.Dataset, "train", MetricNames.Directions, k);
+                if (eraser is RlaceEraser { Report: { } report })
+                {
+                    Add(where, method.Label, ResultRow.FitEdit, method.Concept.Dataset, "train", MetricNames.StopReached, report.ReachedEpsilon ? 1 : 0);
+                    Add(where, method.Label, ResultRow.FitEdit, method.Concept.Dataset, "train", MetricNames.FitSteps, report.Steps);
+                }
                 Say($"{where} {method.Label}: fitted {k} direction(s) on {acts.TrainRows} rows of {method.Concept.Dataset} in {unit.Elapsed.TotalSeconds:F1} s");
                 if (basis is not null) _directions.Add(Keep(where, method, eraser, basis, acts));
 
@@ -142,6 +147,8 @@ public sealed class ExperimentRunner(ExperimentPlan plan, TextWriter progress)
                     Say($"{where} {method.Label}: null of {draws} random bases x {Spec.Edits.Count} edit(s) in {unit.Elapsed.TotalSeconds:F1} s");
                 }
             }
+            foreach (var group in Spec.Methods.Where(m => m.SeedGroup is not null).GroupBy(m => m.SeedGroup!))
+                _evidence.AddSeedAggregate(where.Model, where.Site, group.Key, group.Select(m => m.Label).ToList());
             foreach (var a in concepts.Values) a.Dispose();
         }
         baseline.Dispose();

@@ -12,6 +12,11 @@ namespace Harness.Experiments;
 /// Label: what results rows call it. Defaults to the method name, with "@dataset" when it has its
 /// own concept, and with its non-default options in brackets when another entry would otherwise
 /// get the same label: `inlp(iterations=4)`.
+///
+/// Seeds: a method that declares a `seed` option also takes `"seeds": [0, 1, 2, 3, 4]`; the entry
+/// becomes one method per seed, labelled `rlace(seed=3)` (the seed joins the bracket of a label
+/// that has one), each with `SeedGroup` = the entry's label. The runner adds the group's aggregate
+/// rows under that label (ExperimentRunner.SeedRows): a seed is one sample of a stochastic fit.
 public sealed record MethodSpec
 {
     public required EraserMethod Method { get; init; }
@@ -23,10 +28,14 @@ public sealed record MethodSpec
     public required ConceptSpec Concept { get; init; }
     /// Whether the entry gave its own concept.
     public required bool OwnConcept { get; init; }
+    /// The entry's `seeds`, before ParseAll expands it into one method per seed.
+    public IReadOnlyList<int>? Seeds { get; init; }
+    /// For a method expanded from `seeds`: the entry's label, under which the seeds are aggregated.
+    public string? SeedGroup { get; init; }
 
     public string Name => Method.Name;
 
-    private static readonly string[] ReservedFields = ["method", "label", "concept"];
+    private static readonly string[] ReservedFields = ["method", "label", "concept", "seeds"];
 
     /// Parses entry `index` of `methods`; the label is completed by ParseAll.
     internal static MethodSpec Parse(string file, int index, JsonElement element, ConceptSpec defaultConcept, int seed)
@@ -35,7 +44,7 @@ public sealed record MethodSpec
         if (element.ValueKind == JsonValueKind.String)
         {
             var m = DirectionMethods.Get(element.GetString()!, $"{file}: {place}");
-            return Build(file, place, m, new Dictionary<string, string>(), null, defaultConcept, seed, null);
+            return Build(file, place, m, new Dictionary<string, string>(), null, defaultConcept, seed, null, null);
         }
         if (element.ValueKind != JsonValueKind.Object)
             throw new UsageException($"{file}: {place} must be a method name or an object with a \"method\" field, got {SpecObject.Describe(element)}");
@@ -54,11 +63,20 @@ public sealed record MethodSpec
         foreach (var field in o.Fields.Where(f => !ReservedFields.Contains(f))) given[field] = o.Scalar(field);
         var label = o.OptionalString("label");
         ConceptSpec? concept = o.Has("concept") ? ConceptSpec.Parse(o.Object("concept", ConceptSpec.Fields)) : null;
-        return Build(file, place, method, given, concept, defaultConcept, seed, label);
+        IReadOnlyList<int>? seeds = null;
+        if (o.Has("seeds"))
+        {
+            if (!method.Options.Any(x => x.Name == "seed"))
+                throw new UsageException($"{file}: {place}.seeds: method {method.Name} has no seed (it is deterministic)");
+            if (given.ContainsKey("seed"))
+                throw new UsageException($"{file}: {place}: give \"seed\" or \"seeds\", not both");
+            seeds = o.IntList("seeds", min: 0);
+        }
+        return Build(file, place, method, given, concept, defaultConcept, seed, label, seeds);
     }
 
     private static MethodSpec Build(string file, string place, EraserMethod method, Dictionary<string, string> given,
-        ConceptSpec? concept, ConceptSpec defaultConcept, int seed, string? label)
+        ConceptSpec? concept, ConceptSpec defaultConcept, int seed, string? label, IReadOnlyList<int>? seeds)
     {
         var values = new Dictionary<string, string>(given, StringComparer.Ordinal);
         if (method.Options.Any(x => x.Name == "seed") && !values.ContainsKey("seed"))
@@ -75,7 +93,27 @@ public sealed record MethodSpec
             Given = normalised,
             Concept = concept ?? defaultConcept,
             OwnConcept = concept is not null && concept != defaultConcept,
+            Seeds = seeds,
         };
+    }
+
+    /// One method per seed of an entry with `seeds`, labelled `label(seed=k)` or `label(...,seed=k)`.
+    private static IEnumerable<MethodSpec> PerSeed(string file, MethodSpec m)
+    {
+        foreach (var s in m.Seeds!)
+        {
+            var text = s.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            var values = new Dictionary<string, string>(m.Options.Values, StringComparer.Ordinal) { ["seed"] = text };
+            var label = m.Label.EndsWith(')') ? $"{m.Label[..^1]},seed={text})" : $"{m.Label}(seed={text})";
+            yield return m with
+            {
+                Options = EraserOptions.From(m.Method, values, $"{file}: {label}"),
+                Given = new Dictionary<string, string>(m.Given, StringComparer.Ordinal) { ["seed"] = text },
+                Label = label,
+                Seeds = null,
+                SeedGroup = m.Label,
+            };
+        }
     }
 
     /// Parses every entry and completes the labels (see the type's comment); equal labels are an error.
@@ -93,7 +131,9 @@ public sealed record MethodSpec
                 label += "(" + string.Join(",", m.Given.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => $"{kv.Key}={kv.Value}")) + ")";
             methods[i] = m with { Label = label };
         }
-        var twice = methods.GroupBy(m => m.Label).FirstOrDefault(g => g.Count() > 1);
+        methods = methods.SelectMany(m => m.Seeds is null ? [m] : PerSeed(file, m)).ToList();
+        var labels = methods.Select(m => m.Label).Concat(methods.Select(m => m.SeedGroup).OfType<string>().Distinct());
+        var twice = labels.GroupBy(l => l).FirstOrDefault(g => g.Count() > 1);
         if (twice is not null)
             throw new UsageException($"{file}: two methods are both labelled '{twice.Key}'; give one a \"label\" or different options");
         return methods;

@@ -27,11 +27,16 @@ public static class MetricNames
     public const string ProbeMajority = "probe_majority";
     /// Written for every fitted method (edit "fit", split "train"): how many directions it spans.
     public const string Directions = "directions";
+    /// Written for a method with a stop criterion (RLACE: a fresh probe within epsilon of the majority
+    /// rate), edit "fit", split "train": 1 when the fit met it, 0 when it stopped at max_steps.
+    public const string StopReached = "stop_reached";
+    /// Written with stop_reached: the steps the fit played.
+    public const string FitSteps = "fit_steps";
 
     /// The metrics a spec may list, in the order results are reported.
     public static IReadOnlyList<string> Known { get; } =
         [PronounBias, LogitDiff, KlDamage, Perplexity, ProbeAccuracy, GenerationDivergence, Confusion];
 
     /// Every metric name that can appear in results.json.
-    public static IReadOnlyList<string> All { get; } = [.. Known, ProbeMajority, Directions];
+    public static IReadOnlyList<string> All { get; } = [.. Known, ProbeMajority, Directions, StopReached, FitSteps];
 }

@@ -23,8 +23,15 @@ public static class Report
         (MetricNames.Directions, "Directions fitted"),
     ];
 
-    public static Verdict? Verdict(ExperimentSpec spec, IReadOnlyList<ResultRow> rows) =>
-        spec.Hypothesis is { } h ? VerdictRules.Find(h)!.Decide(Pooled(rows)) : null;
+    /// The spec's hypothesis's verdict, with how the fits of methods run with several seeds went.
+    public static Verdict? Verdict(ExperimentSpec spec, IReadOnlyList<ResultRow> rows)
+    {
+        if (spec.Hypothesis is not { } h) return null;
+        var pooled = Pooled(rows);
+        var verdict = VerdictRules.Find(h)!.Decide(pooled);
+        var query = new ResultQuery(pooled);
+        return verdict with { Evidence = [.. verdict.Evidence, .. query.Models.SelectMany(m => query.For(m).SeedLines())] };
+    }
 
     /// The pooled rows (over every label), which the rules, the main tables and the plots read.
     public static IReadOnlyList<ResultRow> Pooled(IReadOnlyList<ResultRow> rows) => rows.Where(r => r.IsPooled).ToList();

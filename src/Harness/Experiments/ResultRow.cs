@@ -16,7 +16,8 @@ namespace Harness.Experiments;
 /// interval. `label` is null for the pooled row; a prompt metric over a dataset with two or more
 /// labels also gets one row per label (label = its name), so that a one-sided shift shows. With a
 /// null distribution (a `random` method with `directions: N`), edited rows also carry `null_n` and
-/// either the null's quantiles (the random method's rows) or the effect's `null_rank`.
+/// either the null's quantiles (the random method's rows) or the effect's `null_rank`. The aggregate
+/// of a method run with several seeds carries `seeds`, `seed_sd`, `seed_min`, `seed_max`.
 public sealed record ResultRow(
     string Experiment,
     string Model,
@@ -49,6 +50,16 @@ public sealed record ResultRow(
     public double? NullMedian { get; init; }
     public double? NullHigh { get; init; }
     public double? NullRank { get; init; }
+    /// For the aggregate of a method run with `seeds` (label = the entry's label): how many seeds,
+    /// and the standard deviation (n - 1), minimum and maximum of the per-seed values. Its value is
+    /// the mean over seeds (for a mean of items, the mean of the item-wise seed means, whose
+    /// interval is conditional on these seeds).
+    public int? Seeds { get; init; }
+    public double? SeedSd { get; init; }
+    public double? SeedMin { get; init; }
+    public double? SeedMax { get; init; }
+    /// For a row of one seed of such a method: the aggregate's label (`seed_of`).
+    public string? SeedOf { get; init; }
 
     public bool IsBaseline => Method == None && Edit == None;
     public bool IsPooled => Label is null;

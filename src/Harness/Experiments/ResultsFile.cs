@@ -7,7 +7,7 @@ namespace Harness.Experiments;
 /// results.json: a JSON array of ResultRow objects with lower-case keys
 /// (experiment, model, site, method, edit, dataset, split, metric, value, and where they apply label,
 /// n, ci_low, ci_high, effect, effect_ci_low, effect_ci_high, null_n, null_low, null_median, null_high,
-/// null_rank), one row per line so that diffs stay
+/// null_rank, seeds, seed_sd, seed_min, seed_max, seed_of), one row per line so that diffs stay
 /// readable. Non-finite values (an infinite KL) are written as null; fields a row lacks are omitted.
 public static class ResultsFile
 {
@@ -33,6 +33,10 @@ public static class ResultsFile
                     if (x is double v) Number(w, key, v);
                 if (r.NullN is int nullN) w.WriteNumber("null_n", nullN);
                 foreach (var (key, x) in NullFields(r))
+                    if (x is double v) Number(w, key, v);
+                if (r.Seeds is int seeds) w.WriteNumber("seeds", seeds);
+                if (r.SeedOf is not null) w.WriteString("seed_of", r.SeedOf);
+                foreach (var (key, x) in SeedFields(r))
                     if (x is double v) Number(w, key, v);
                 w.WriteEndObject();
             }
@@ -72,6 +76,11 @@ public static class ResultsFile
         ("null_low", r.NullLow), ("null_median", r.NullMedian), ("null_high", r.NullHigh), ("null_rank", r.NullRank),
     ];
 
+    private static (string Key, double? Value)[] SeedFields(ResultRow r) =>
+    [
+        ("seed_sd", r.SeedSd), ("seed_min", r.SeedMin), ("seed_max", r.SeedMax),
+    ];
+
     /// Reads results.json back (null values become NaN); a malformed file is an error naming it.
     public static IReadOnlyList<ResultRow> Read(string path)
     {
@@ -102,11 +111,15 @@ public static class ResultsFile
                 string? label = e.TryGetProperty("label", out var lv)
                     ? lv.ValueKind == JsonValueKind.String ? lv.GetString() : throw new HarnessException($"{path}: row {index} field 'label' must be a string")
                     : null;
+                string? seedOf = e.TryGetProperty("seed_of", out var so)
+                    ? so.ValueKind == JsonValueKind.String ? so.GetString() : throw new HarnessException($"{path}: row {index} field 'seed_of' must be a string")
+                    : null;
                 rows.Add(new ResultRow(S("experiment"), S("model"), S("site"), S("method"), S("edit"), S("dataset"), S("split"), S("metric"), value)
                 {
                     Label = label, N = Count("n"), CiLow = D("ci_low"), CiHigh = D("ci_high"),
                     Effect = D("effect"), EffectCiLow = D("effect_ci_low"), EffectCiHigh = D("effect_ci_high"),
                     NullN = Count("null_n"), NullLow = D("null_low"), NullMedian = D("null_median"), NullHigh = D("null_high"), NullRank = D("null_rank"),
+                    Seeds = Count("seeds"), SeedSd = D("seed_sd"), SeedMin = D("seed_min"), SeedMax = D("seed_max"), SeedOf = seedOf,
                 });
                 index++;
             }

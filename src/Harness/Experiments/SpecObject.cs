@@ -94,6 +94,21 @@ internal sealed class SpecObject
         return list;
     }
 
+    /// A non-empty list of distinct integers within [min, max].
+    public IReadOnlyList<int> IntList(string field, int min = int.MinValue, int max = int.MaxValue)
+    {
+        var list = new List<int>();
+        foreach (var item in Array(field))
+        {
+            if (item.ValueKind != JsonValueKind.Number || !item.TryGetInt32(out var v))
+                throw Error($"{Qualified(field)} must be a list of integers, got {Describe(item)} in it");
+            if (v < min || v > max) throw Error($"{Qualified(field)} must hold integers {Range(min, max)}, got {v}");
+            if (list.Contains(v)) throw Error($"{Qualified(field)} lists {v} twice");
+            list.Add(v);
+        }
+        return list;
+    }
+
     public IReadOnlyList<JsonElement> Array(string field)
     {
         var e = Require(field);

@@ -61,6 +61,48 @@ public sealed class EvidenceRows(int resamples, int seed)
         }
     }
 
+    /// The aggregate of a method run with several seeds (`members`, one label per seed) at one model
+    /// and site, under the label `group`: for every measurement all members have, a row whose items
+    /// are the item-wise mean over seeds (its interval, effect and, later, null rank computed as for
+    /// any method's) or, for a row without items, the mean value; each with the seeds' count, sd,
+    /// min and max of the per-seed values (pooled and per label).
+    public void AddSeedAggregate(string model, string site, string group, IReadOnlyList<string> members)
+    {
+        bool Mine(ResultRow r) => r.Model == model && r.Site == site && members.Contains(r.Method);
+        var measured = _measured.Where(m => Mine(m.Row)).ToList();
+        foreach (var g in measured.GroupBy(m => (m.Row.Edit, m.Row.Dataset, m.Row.Split, m.Row.Metric)))
+        {
+            var list = g.ToList();
+            if (list.Count != members.Count || list.Any(m => !m.Items.Clusters.SequenceEqual(list[0].Items.Clusters))) continue;
+            var first = list[0];
+            var mean = first.Items with { Values = Enumerable.Range(0, first.Items.Count).Select(i => list.Average(m => m.Items.Values[i])).ToArray() };
+            bool perLabel = _rows.Any(r => Mine(r) && r.Method == first.Row.Method && r.Label is not null && Same(r, first.Row));
+            int start = _rows.Count;
+            Add(first.Row with { Method = group, Label = null }, mean, first.LabelNames, perLabel);
+            for (int i = start; i < _rows.Count; i++) _rows[i] = WithSeeds(_rows[i], members);
+        }
+        var plain = _rows.Where(r => Mine(r) && r.N is null).ToList();
+        foreach (var g in plain.GroupBy(r => (r.Edit, r.Dataset, r.Split, r.Metric, r.Label)))
+            if (g.Count() == members.Count)
+                _rows.Add(WithSeeds(g.First() with { Method = group, Value = g.Average(r => r.Value) }, members));
+        for (int i = 0; i < _rows.Count; i++)
+            if (Mine(_rows[i])) _rows[i] = _rows[i] with { SeedOf = group };
+        for (int i = 0; i < _measured.Count; i++)
+            if (Mine(_measured[i].Row)) _measured[i] = _measured[i] with { Row = _measured[i].Row with { SeedOf = group } };
+    }
+
+    private static bool Same(ResultRow a, ResultRow b) =>
+        a.Edit == b.Edit && a.Dataset == b.Dataset && a.Split == b.Split && a.Metric == b.Metric;
+
+    private ResultRow WithSeeds(ResultRow row, IReadOnlyList<string> members)
+    {
+        var values = _rows.Where(r => r.Model == row.Model && r.Site == row.Site && members.Contains(r.Method) && Same(r, row) && r.Label == row.Label)
+            .Select(r => r.Value).ToList();
+        double mean = values.Average();
+        double sd = values.Count > 1 ? Math.Sqrt(values.Sum(v => (v - mean) * (v - mean)) / (values.Count - 1)) : 0;
+        return row with { Seeds = values.Count, SeedSd = sd, SeedMin = values.Min(), SeedMax = values.Max() };
+    }
+
     private ResultRow Describe(ResultRow row, Items items, Items? baseline)
     {
         var ci = ClusterBootstrap.Mean(items, resamples, seed);

@@ -30,8 +30,26 @@ public sealed class ResultQuery
     public ResultQuery At(string site) => new(_all, Model, site);
     public ResultQuery For(string model) => new(_all, model, _all.Where(r => r.Model == model).Select(r => r.Site).FirstOrDefault());
 
-    /// Method labels (not "none"), in order.
-    public IReadOnlyList<string> Methods => _rows.Select(r => r.Method).Where(m => m != ResultRow.None).Distinct().ToList();
+    /// Method labels (not "none"), in order; a method run with several seeds appears once, as its
+    /// aggregate (the rows of single seeds have SeedOf set and are left out).
+    public IReadOnlyList<string> Methods => _rows.Where(r => r.SeedOf is null).Select(r => r.Method).Where(m => m != ResultRow.None).Distinct().ToList();
+
+    /// For each method run with several seeds: how its seeds' fits went (stop criterion, steps).
+    public IEnumerable<string> SeedLines()
+    {
+        foreach (var group in _rows.Where(r => r.SeedOf is not null).GroupBy(r => r.SeedOf!))
+        {
+            int seeds = group.Select(r => r.Method).Distinct().Count();
+            var line = $"{group.Key}: {seeds} seeds, each one sample of its fit; the row '{group.Key}' is their mean (seed_sd, seed_min, seed_max give the spread)";
+            var dataset = ConceptOf(group.Key);
+            if (dataset is not null && Row(MetricNames.StopReached, group.Key, ResultRow.FitEdit, dataset, "train") is { } stop)
+            {
+                var steps = Row(MetricNames.FitSteps, group.Key, ResultRow.FitEdit, dataset, "train");
+                line += $"; stop criterion met by {Math.Round(stop.Value * seeds)} of {seeds}" + (steps is null ? "" : $" (steps {steps.SeedMin:0} to {steps.SeedMax:0})");
+            }
+            yield return line;
+        }
+    }
 
     /// Labels of the methods of a family, in order.
     public IReadOnlyList<string> Family(string family) => Methods.Where(m => IsFamily(m, family)).ToList();
