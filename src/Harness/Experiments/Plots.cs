@@ -4,10 +4,14 @@ namespace Harness.Experiments;
 
 /// The run's PNG plots (ScottPlot 5, rendered headless):
 ///   - plot-bias-<model>[-<site>].png: the main metric on the first evaluated dataset and split as
-///     grouped bars, a group per method and a bar per edit ("none" = unedited), for each site of
+///     grouped bars, a group per method and a bar per edit ("none" = unedited), each with its 95 %
+///     interval as an error bar, and behind every edited bar the null of random directions (the
+///     unedited value plus the null's 2.5-97.5 % effect quantiles) as a grey band, for each site of
 ///     a run with at most a few sites;
 ///   - plot-layers-<model>-<dataset>.png for sweeps: the main metric by layer, a line per method and
-///     edit, and the unedited value as a dashed line.
+///     edit with error bars, the null of each edit as a translucent band in the edit's pattern
+///     colour, and the unedited value as a dashed line.
+/// A method run with several seeds is drawn once, as its aggregate.
 /// The main metric is pronoun_bias when measured, else the first prompt metric of the spec.
 public static class Plots
 {
@@ -20,7 +24,7 @@ public static class Plots
     /// Writes the plots into `folder`; returns their file names.
     public static IReadOnlyList<string> Write(string folder, ExperimentSpec spec, IReadOnlyList<ResultRow> allRows)
     {
-        var rows = Report.Pooled(allRows);
+        var rows = Report.Pooled(allRows).Where(r => r.SeedOf is null).ToList();
         var metric = MainMetric(spec);
         if (metric is null) return [];
         var files = new List<string>();
@@ -72,6 +76,7 @@ public static class Plots
         var plot = new Plot();
         var palette = new ScottPlot.Palettes.Category10();
         var bars = new List<Bar>();
+        var intervals = new List<(double X, double Value, double Low, double High)>();
         var ticks = new List<Tick>();
         int groupWidth = series.Count + 1;
         for (int g = 0; g < methods.Count; g++)
@@ -82,21 +87,50 @@ public static class Plots
                     ? baseline?.Value
                     : chosen.FirstOrDefault(r => r.Method == methods[g] && r.Edit == series[s])?.Value;
                 if (value is null || !double.IsFinite(value.Value)) continue;
-                bars.Add(new Bar { Position = g * groupWidth + s, Value = value.Value, FillColor = palette.GetColor(s), LineWidth = 0 });
+                double x = g * groupWidth + s;
+                bars.Add(new Bar { Position = x, Value = value.Value, FillColor = palette.GetColor(s), LineWidth = 0 });
+                var row = series[s] == ResultRow.None ? baseline : chosen.FirstOrDefault(r => r.Method == methods[g] && r.Edit == series[s]);
+                if (row?.CiLow is double lo && row.CiHigh is double hi) intervals.Add((x, row.Value, lo, hi));
+                if (series[s] != ResultRow.None && baseline is not null && NullOf(chosen, series[s]) is { } band)
+                {
+                    var rect = plot.Add.Rectangle(x - 0.5, x + 0.5, baseline.Value + band.Low, baseline.Value + band.High);
+                    rect.FillColor = Colors.Gray.WithAlpha(0.35);
+                    rect.LineWidth = 0;
+                }
             }
             ticks.Add(new Tick(g * groupWidth + (series.Count - 1) / 2.0, methods[g]));
         }
         plot.Add.Bars(bars);
+        ErrorBars(plot, intervals, Colors.Black);
         plot.Axes.Bottom.TickGenerator = new ScottPlot.TickGenerators.NumericManual(ticks.ToArray());
         plot.Axes.Bottom.MajorTickStyle.Length = 0;
         for (int s = 0; s < series.Count; s++)
             plot.Legend.ManualItems.Add(new LegendItem { LabelText = series[s], FillColor = palette.GetColor(s) });
+        if (edits.Any(e => NullOf(chosen, e) is not null))
+            plot.Legend.ManualItems.Add(new LegendItem { LabelText = "null of random directions (2.5-97.5 %)", FillColor = Colors.Gray.WithAlpha(0.35) });
         plot.ShowLegend(Edge.Right);
         plot.Add.HorizontalLine(0, 1, Colors.Black);
         plot.Title($"{metric}, {dataset}/{split}: {RunFolder.Display(model)} at {site}");
         plot.YLabel(metric);
         Save(plot, path);
         return true;
+    }
+
+    /// The null of an edit's effect (2.5 and 97.5 % quantiles), from the rows of the random method
+    /// that drew it, or null.
+    private static (double Low, double High)? NullOf(IReadOnlyList<ResultRow> rows, string edit) =>
+        rows.FirstOrDefault(r => r.Edit == edit && r.NullLow is not null && r.NullHigh is not null) is { } r ? (r.NullLow!.Value, r.NullHigh!.Value) : null;
+
+    /// 95 % intervals as vertical error bars (asymmetric: a bootstrap interval need not be centred).
+    private static void ErrorBars(Plot plot, IReadOnlyList<(double X, double Value, double Low, double High)> intervals, Color color)
+    {
+        if (intervals.Count == 0) return;
+        var bars = plot.Add.ErrorBar(intervals.Select(i => i.X).ToArray(), intervals.Select(i => i.Value).ToArray(), intervals.Select(_ => 0.0).ToArray());
+        bars.YErrorPositive = intervals.Select(i => i.High - i.Value).ToArray();
+        bars.YErrorNegative = intervals.Select(i => i.Value - i.Low).ToArray();
+        bars.Color = color;
+        bars.LineWidth = 1.2f;
+        bars.CapSize = 4;
     }
 
     private static bool Layers(string path, IReadOnlyList<ResultRow> rows, string model, string metric, string dataset, string split)
@@ -112,15 +146,29 @@ public static class Plots
         var edits = series.Select(x => x.Edit).Distinct().ToList();
         void Line(string label, Func<ResultRow, bool> select, Color color, LinePattern pattern, MarkerShape marker, float width)
         {
-            var points = chosen.Where(select).Select(r => (Layer: (double)SiteSelection.LayerOf(r.Site)!.Value, r.Value))
+            var points = chosen.Where(select).Select(r => (Layer: (double)SiteSelection.LayerOf(r.Site)!.Value, r.Value, r.CiLow, r.CiHigh))
                 .Where(p => double.IsFinite(p.Value)).OrderBy(p => p.Layer).ToList();
             if (points.Count == 0) return;
+            ErrorBars(plot, points.Where(p => p.CiLow is not null && p.CiHigh is not null).Select(p => (p.Layer, p.Value, p.CiLow!.Value, p.CiHigh!.Value)).ToList(), color);
             var scatter = plot.Add.Scatter(points.Select(p => p.Layer).ToArray(), points.Select(p => p.Value).ToArray(), color);
             scatter.LegendText = label;
             scatter.LinePattern = pattern;
             scatter.LineWidth = width;
             scatter.MarkerShape = marker;
             scatter.MarkerSize = 7;
+        }
+        // The null of each edit, by layer: the unedited value plus the null's effect quantiles.
+        foreach (var e in edits)
+        {
+            var band = layers.Select(l => (Layer: l, Base: chosen.FirstOrDefault(r => r.IsBaseline && SiteSelection.LayerOf(r.Site) == l),
+                    Null: NullOf(chosen.Where(r => SiteSelection.LayerOf(r.Site) == l).ToList(), e)))
+                .Where(b => b.Base is not null && b.Null is not null).ToList();
+            if (band.Count < 2) continue;
+            var fill = plot.Add.FillY(band.Select(b => (double)b.Layer).ToArray(),
+                band.Select(b => b.Base!.Value + b.Null!.Value.Low).ToArray(), band.Select(b => b.Base!.Value + b.Null!.Value.High).ToArray());
+            fill.FillColor = palette.GetColor(methods.Count + edits.IndexOf(e)).WithAlpha(0.2);
+            fill.LineWidth = 0;
+            fill.LegendText = $"null of random directions, {e} (2.5-97.5 %)";
         }
         // colour = method, line pattern and marker = edit; the unedited value is thick, black, dashed
         Line(ResultRow.None, r => r.IsBaseline, Colors.Black, LinePattern.Dashed, MarkerShape.None, 2.5f);

@@ -75,6 +75,29 @@ public class SpecBadInputTests
     }
 
     [Test]
+    public void SeedsMakeOneMethodPerSeedUnderTheEntrysLabel()
+    {
+        var spec = ExperimentSpec.Parse(Valid(methods: """[{"method": "rlace", "max_steps": 10, "seeds": [3, 0]}, {"method": "inlp", "iterations": 2, "seeds": [1]}, {"method": "inlp", "iterations": 1}]"""), File);
+        spec.Methods.Select(m => m.Label).Should().Equal("rlace(seed=3)", "rlace(seed=0)", "inlp(iterations=2,seed=1)", "inlp(iterations=1)");
+        spec.Methods.Select(m => m.SeedGroup).Should().Equal("rlace", "rlace", "inlp(iterations=2)", null);
+        spec.Methods.Select(m => m.Options.Int("seed")).Should().Equal(3, 0, 1, 0);
+        spec.Methods[0].Options.Int("max_steps").Should().Be(10, "every seed keeps the entry's other options");
+    }
+
+    [Test]
+    public void BadSeeds()
+    {
+        Refused(Valid(methods: """[{"method": "leace", "seeds": [0, 1]}]""")).Should().Contain("methods[0].seeds: method leace has no seed");
+        Refused(Valid(methods: """[{"method": "rlace", "seed": 1, "seeds": [0, 1]}]""")).Should().Contain("methods[0]: give \"seed\" or \"seeds\", not both");
+        Refused(Valid(methods: """[{"method": "rlace", "seeds": [0, 0]}]""")).Should().Contain("methods[0].seeds lists 0 twice");
+        Refused(Valid(methods: """[{"method": "rlace", "seeds": []}]""")).Should().Contain("methods[0].seeds must not be empty");
+        Refused(Valid(methods: """[{"method": "rlace", "seeds": [-1]}]""")).Should().Contain("methods[0].seeds must hold integers");
+        Refused(Valid(methods: """[{"method": "rlace", "seeds": "0"}]""")).Should().Contain("methods[0].seeds must be a list");
+        Refused(Valid(methods: """[{"method": "rlace", "seeds": [0.5]}]""")).Should().Contain("methods[0].seeds must be a list of integers");
+        Refused(Valid(methods: """[{"method": "rlace", "seeds": [0]}, {"method": "leace", "label": "rlace"}]""")).Should().Contain("two methods are both labelled 'rlace'");
+    }
+
+    [Test]
     public void UnknownEdit() =>
         Refused(Valid(edits: """["project", "swap"]""")).Should().StartWith($"{File}: edits[1]: edit spec: unknown edit 'swap'");
 

@@ -39,7 +39,7 @@ public sealed record Verdict(string Word, IReadOnlyList<MethodVerdict> Methods, 
             how = subject is null ? "overall: the methods' common verdict" : $"overall: no {subject} result, so the methods' common verdict";
         }
         var disagree = methods.Where(m => m.Word != word).Select(m => $"{m.Method} ({m.Word})").ToList();
-        if (disagree.Count > 0) how += $"; disagreeing: {string.Join(", ", disagree)}";
+        if (disagree.Count > 0) how += $"; {(word == Mixed ? "the methods disagree" : "disagreeing")}: {string.Join(", ", disagree)}";
         return new(word, methods, [.. evidence, how]);
     }
 

@@ -54,6 +54,33 @@ public class EvidenceRowsTests
         evidence.Rows.Should().ContainSingle();
     }
 
+    [Test]
+    public void SeedsAggregateToTheItemWiseMeanWithTheirSpread()
+    {
+        var evidence = new EvidenceRows(1000, 0);
+        int[] pairs = [0, 0, 1, 1], labels = [0, 1, 0, 1];
+        evidence.Add(Row("none", "none"), Items.Of([1, 0.8, 0.9, 0.7], pairs, labels), Labels);
+        evidence.Add(Row("rlace(seed=0)", "project"), Items.Of([0.2, 0.4, 0.6, 0.8], pairs, labels), Labels);
+        evidence.Add(Row("rlace(seed=1)", "project"), Items.Of([0.4, 0.6, 0.8, 1.0], pairs, labels), Labels);
+        evidence.Add(new ResultRow("e", "m", "s", "rlace(seed=0)", "fit", "gender", "train", MetricNames.StopReached, 1));
+        evidence.Add(new ResultRow("e", "m", "s", "rlace(seed=1)", "fit", "gender", "train", MetricNames.StopReached, 0));
+        evidence.AddSeedAggregate("m", "s", "rlace", ["rlace(seed=0)", "rlace(seed=1)"]);
+
+        var pooled = evidence.Rows.Single(r => r.Method == "rlace" && r.IsPooled && r.Metric == MetricNames.PronounBias);
+        pooled.Value.Should().BeApproximately(0.6, 1e-12, "the mean of the seeds' means (0.5 and 0.7)");
+        pooled.Effect.Should().BeApproximately(0.6 - 0.85, 1e-12);
+        pooled.EffectCiLow.Should().NotBeNull();
+        pooled.Seeds.Should().Be(2);
+        pooled.SeedSd.Should().BeApproximately(Math.Sqrt(0.02), 1e-12);
+        (pooled.SeedMin, pooled.SeedMax).Should().Be((0.5, 0.7));
+        var female = evidence.Rows.Single(r => r.Method == "rlace" && r.Label == "female");
+        female.Value.Should().BeApproximately(0.5, 1e-12, "seed means 0.4 and 0.6 on the female prompts");
+        female.Seeds.Should().Be(2);
+        evidence.Rows.Single(r => r.Method == "rlace" && r.Metric == MetricNames.StopReached).Value.Should().Be(0.5, "one seed of two met it");
+        evidence.Rows.Where(r => r.Method.StartsWith("rlace(", StringComparison.Ordinal)).Should().OnlyContain(r => r.SeedOf == "rlace");
+        evidence.Measured.Single(m => m.Row.Method == "rlace").Items.Mean.Should().BeApproximately(pooled.Value, 1e-12, "items.jsonl holds the aggregate's items too");
+    }
+
     private static ResultRow Row(string method, string edit) =>
         new("e", "m", "s", method, edit, "gender", "test", MetricNames.PronounBias, double.NaN);
 }
