@@ -43,10 +43,11 @@ public sealed record SnapshotRow(
         $"{r.Model} | {r.Site} | {r.Method} | {r.Edit} | {r.Dataset} | {r.Split}{(r.Label is null ? "" : $" | {r.Label}")} | {r.Metric}";
 }
 
-/// Runs a hypothesis's experiment spec (experiments/<spec>.json) through the same planner and runner
-/// as `harness run`, on the model of this test run (HARNESS_MODEL; the spec's organisms by default)
+/// Runs a hypothesis's experiment spec (experiments/<spec>.json) through the pipeline `harness run`
+/// calls (Experiment.Run), on the model of this test run (HARNESS_MODEL; the spec's organisms by default)
 /// with this run's device, dtype and threads (HypothesisRunOptions). The unrounded rows are written to
-/// `runs/hypotheses/<model>/<Hypothesis>/results.json` (as `harness run` writes them), so that a
+/// `runs/hypotheses/<model>/<Hypothesis>/` (results.json, items.jsonl, directions/, as `harness run`
+/// writes them), so that a
 /// snapshot difference can be looked at in full precision and two settings can be compared.
 public static class HypothesisRun
 {
@@ -55,16 +56,12 @@ public static class HypothesisRun
         var root = SnapshotSettings.Current.Root;
         var options = HypothesisRunOptions.Current;
         var spec = ExperimentSpec.Load(Path.Combine(root, "experiments", specName + ".json"));
-        var plan = ExperimentPlan.Prepare(spec, HypothesisModel.Current.Argument, load: options.Load);
-        TorchSharp.torch.set_num_threads(options.Threads);
         TestContext.Progress.WriteLine($"{spec.Name} on {HypothesisModel.Current}: {options}");
-        var runner = new ExperimentRunner(plan, TestContext.Progress);
-        var rows = runner.Run();
-        var verdict = Report.Verdict(spec, rows) ?? throw new InvalidOperationException($"{specName}.json names no hypothesis");
+        var result = Experiment.Run(spec, new RunOptions { Model = HypothesisModel.Current.Argument, Load = options.Load, Threads = options.Threads }, TestContext.Progress);
+        var (rows, verdict) = (result.Rows, result.Verdict ?? throw new InvalidOperationException($"{specName}.json names no hypothesis"));
         var results = Path.Combine(root, "runs", "hypotheses", SnapshotSettings.Current.Model.SnapshotFolder, spec.Hypothesis!);
         Directory.CreateDirectory(results);
-        ResultsFile.Write(Path.Combine(results, ResultsFile.FileName), rows);
-        Harness.Experiments.Evidence.ItemsFile.Write(Path.Combine(results, Harness.Experiments.Evidence.ItemsFile.FileName), runner.Items);
+        result.WriteEvidence(results);
         var metrics = new SortedDictionary<string, SnapshotRow>(StringComparer.Ordinal);
         foreach (var r in rows) metrics[SnapshotRow.Key(r)] = SnapshotRow.Of(r);
         var methods = new SortedDictionary<string, string>(verdict.Methods.ToDictionary(m => m.Method, m => m.Word), StringComparer.Ordinal);

@@ -54,26 +54,17 @@ public sealed class RunVerb : IVerb
         var names = model is not null ? [model] : spec.Models.Count > 0 ? spec.Models : new[] { ModelResolver.DefaultOrganism };
         var folder = outArg ?? RunFolder.Default(spec.Name, names, DateTime.Now);
         RunFolder.Check(folder, force);
-        var plan = ExperimentPlan.Prepare(spec, model, ResolverOptions.FromEnvironment(stderr), modelArgs.Options);
-        OutputFile.CheckFolder("--out", folder, force, RunFolder.OwnFiles, Inputs(specPath, plan));
-
-        set_num_threads(threads);
-        stderr.WriteLine($"run: {spec.Name}: {plan.Models.Count} model(s), {plan.Models.Max(m => m.Sites.Count)} site(s), {spec.Methods.Count} method(s), {spec.Edits.Count} edit(s), {plan.Evaluations.Count} prompt set(s), {get_num_threads()} thread(s), {plan.Load.Device} {Erasure.Concept.DtypeName(plan.Load.Dtype)}");
-        var runner = new ExperimentRunner(plan, stderr);
-        var rows = runner.Run();
-        Interruption.ThrowIfRequested();
+        var options = new RunOptions { Model = model, Resolver = ResolverOptions.FromEnvironment(stderr), Load = modelArgs.Options, Threads = threads };
+        var result = Experiment.Run(spec, options, stderr, plan => OutputFile.CheckFolder("--out", folder, force, RunFolder.OwnFiles, Inputs(specPath, plan)));
+        var (plan, rows, verdict) = (result.Plan, result.Rows, result.Verdict);
 
         // The report goes last: a folder with a report.md holds a whole run. An interruption from
         // here on removes the files this run created (CommandLine, IO.CreatedPaths).
         RunFolder.Prepare(folder, force);
-        ResultsFile.Write(Path.Combine(folder, ResultsFile.FileName), rows);
-        Experiments.Evidence.ItemsFile.Write(Path.Combine(folder, Experiments.Evidence.ItemsFile.FileName), runner.Items);
-        foreach (var fitted in runner.Directions)
-            fitted.Write(Path.Combine(folder, fitted.RelativePath(severalModels: plan.Models.Count > 1)));
+        result.WriteEvidence(folder);
         var specBytes = File.ReadAllBytes(specPath);
         AtomicFile.Write(Path.Combine(folder, RunFolder.SpecFile), s => s.Write(specBytes));
         var plots = Plots.Write(folder, spec, rows);
-        var verdict = Report.Verdict(spec, rows);
         var run = RunInfo.Of(plan, args.CommandLine, get_num_threads(), started);
         run.Write(Path.Combine(folder, RunInfo.FileName));
         var report = Report.Build(spec, rows, verdict, plots, clock.Elapsed, run);
@@ -85,7 +76,7 @@ public sealed class RunVerb : IVerb
             stdout.WriteLine($"verdict ({spec.Hypothesis}): {verdict.Word}");
             foreach (var line in verdict.Methods.Select(m => m.Line).Concat(verdict.Evidence)) stdout.WriteLine($"  {line}");
         }
-        stdout.WriteLine($"wrote {Path.Combine(folder, ResultsFile.FileName)}, {Experiments.Evidence.ItemsFile.FileName}, {RunFolder.ReportFile}, {RunInfo.FileName}, {plots.Count} plot(s) and {runner.Directions.Count} fitted basis file(s) in {FittedDirections.Folder}/ in {clock.Elapsed.TotalSeconds:F1} s");
+        stdout.WriteLine($"wrote {Path.Combine(folder, ResultsFile.FileName)}, {Experiments.Evidence.ItemsFile.FileName}, {RunFolder.ReportFile}, {RunInfo.FileName}, {plots.Count} plot(s) and {result.Directions.Count} fitted basis file(s) in {FittedDirections.Folder}/ in {clock.Elapsed.TotalSeconds:F1} s");
         return 0;
     }
 

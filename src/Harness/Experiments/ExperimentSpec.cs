@@ -92,7 +92,7 @@ public sealed partial record ExperimentSpec
             var positionsText = spec.OptionalString("edit_positions") ?? "all";
             var editPositions = PositionsNames.Parse(positionsText)
                 ?? throw spec.Error($"edit_positions must be \"all\" or \"last\", got \"{positionsText}\"");
-            return new ExperimentSpec
+            var parsed = new ExperimentSpec
             {
                 Source = source,
                 Name = name,
@@ -111,6 +111,9 @@ public sealed partial record ExperimentSpec
                 BatchSize = spec.Int("batch_size", 32, min: 1, max: 4096),
                 Resamples = spec.Int("resamples", Evidence.ClusterBootstrap.DefaultResamples, min: 100, max: 100_000),
             };
+            if (parsed.Hypothesis is { } h && VerdictRules.Find(h)!.Needs.Missing(parsed) is { } missing)
+                throw spec.Error($"hypothesis {h} needs {missing}");
+            return parsed;
         }
     }
 

@@ -98,6 +98,20 @@ public class SpecBadInputTests
     }
 
     [Test]
+    public void AHypothesisSpecLackingWhatItsRuleReadsIsRefused()
+    {
+        Refused(Valid(", \"hypothesis\": \"Swap\"", methods: """["leace", {"method": "random", "directions": 10}]"""))
+            .Should().Contain("hypothesis Swap needs an edit of kind reflect (edits: project(centre=median))");
+        Refused(Valid(", \"hypothesis\": \"Projection\"")).Should().Contain("hypothesis Projection needs a null of random directions");
+        Refused(Valid(", \"hypothesis\": \"Projection\"", methods: """[{"method": "random", "directions": 10}]""")).Should().Contain("needs a method other than random to judge");
+        Refused(Valid(", \"hypothesis\": \"Gradient\"", methods: """["leace", {"method": "random", "directions": 10}]""")).Should().Contain("needs a method gradient (methods: leace, random)");
+        Refused(Valid(", \"hypothesis\": \"Leace\"")).Should().Contain("needs the metric probe_accuracy (metrics: pronoun_bias)");
+        Refused(Valid(", \"hypothesis\": \"CrossConcept\"", edits: """["reflect"]""", methods: """["leace", {"method": "random", "directions": 10}]"""))
+            .Should().Contain("needs methods fitted on 2 concepts (fitted on: gender)");
+        ExperimentSpec.Parse(Valid(", \"hypothesis\": \"Projection\"", methods: """["leace", {"method": "random", "directions": 10}]"""), File).Hypothesis.Should().Be("Projection");
+    }
+
+    [Test]
     public void UnknownEdit() =>
         Refused(Valid(edits: """["project", "swap"]""")).Should().StartWith($"{File}: edits[1]: edit spec: unknown edit 'swap'");
 

@@ -15,6 +15,8 @@ public abstract class BiasEditRule : IVerdictRule
     /// The edit family this rule reads ("project", "reflect", "amplify").
     protected abstract string EditFamily { get; }
 
+    public RuleNeeds Needs => new() { Edits = [[EditFamily]], Metrics = [MetricNames.PronounBias], Null = true };
+
     /// The claim per method: which quantity, on which side of which boundary.
     protected abstract (MethodEvidence.Quantity Quantity, MethodEvidence.Side Side, double Boundary) PerMethod { get; }
 

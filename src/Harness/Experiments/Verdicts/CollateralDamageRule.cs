@@ -12,6 +12,7 @@ public sealed class CollateralDamageRule : IVerdictRule
 {
     public string Name => "CollateralDamage";
     public string Claim => "edits damage the concept's prompts more than control prompts (KL at the last position, first divergence): disjoint intervals";
+    public RuleNeeds Needs => new() { Metrics = [MetricNames.KlDamage], Evaluated = 2 };
 
     public Verdict Decide(IReadOnlyList<ResultRow> rows)
     {

@@ -13,6 +13,7 @@ public sealed class CrossConceptRule : IVerdictRule
 {
     public string Name => "CrossConcept";
     public string Claim => "an edit along one concept's direction changes its own bias (beyond the null) more than another concept's: disjoint |effect| intervals";
+    public RuleNeeds Needs => new() { Edits = [["reflect", "project"]], Metrics = [MetricNames.PronounBias], Null = true, Concepts = 2, Evaluated = 2 };
 
     public Verdict Decide(IReadOnlyList<ResultRow> rows)
     {

@@ -14,6 +14,7 @@ public sealed class DropoutRule : IVerdictRule
 {
     public string Name => "Dropout";
     public string Claim => "removing the direction lowers the bias less in the dropout-trained model than in the one without dropout: the two effects' intervals disjoint";
+    public RuleNeeds Needs => new() { Edits = [["project"]], Metrics = [MetricNames.PronounBias], Null = true };
 
     public Verdict Decide(IReadOnlyList<ResultRow> rows)
     {

@@ -11,6 +11,7 @@ public sealed class GradientRule : IVerdictRule
 {
     public string Name => "Gradient";
     public string Claim => "projecting out the logit-difference gradient lowers the bias (effect below 0, beyond the null), compared with RLACE and the probe";
+    public RuleNeeds Needs => new() { Edits = [["project"]], Metrics = [MetricNames.PronounBias], Methods = [DirectionMethods.Gradient], Null = true };
 
     public Verdict Decide(IReadOnlyList<ResultRow> rows)
     {

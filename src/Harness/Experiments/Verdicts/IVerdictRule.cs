@@ -12,5 +12,8 @@ public interface IVerdictRule
     /// One line: what the hypothesis says and what the rule checks.
     string Claim { get; }
 
+    /// What the rule reads: a spec naming the hypothesis without it is refused when parsed.
+    RuleNeeds Needs { get; }
+
     Verdict Decide(IReadOnlyList<ResultRow> rows);
 }

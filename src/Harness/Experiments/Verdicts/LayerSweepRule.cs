@@ -12,6 +12,7 @@ public sealed class LayerSweepRule : IVerdictRule
 {
     public string Name => "LayerSweep";
     public string Claim => "at every layer the negative intervention lowers the bias (effect below 0, beyond the null) and the positive one does not";
+    public RuleNeeds Needs => new() { Edits = [["reflect", "project"]], Metrics = [MetricNames.PronounBias], Null = true };
 
     public Verdict Decide(IReadOnlyList<ResultRow> rows)
     {

@@ -1,3 +1,4 @@
+using Harness.Erasure;
 using static Harness.Experiments.Verdicts.ResultQuery;
 
 namespace Harness.Experiments.Verdicts;
@@ -13,6 +14,7 @@ public sealed class LeaceRule : IVerdictRule
 {
     public string Name => "Leace";
     public string Claim => "LEACE brings a retrained probe to chance (accuracy's interval reaches the majority rate) with no more damage than RLACE and the probe";
+    public RuleNeeds Needs => new() { Edits = [["erase", "project"]], Metrics = [MetricNames.ProbeAccuracy], Methods = [LeaceEraser.Name] };
 
     public Verdict Decide(IReadOnlyList<ResultRow> rows)
     {

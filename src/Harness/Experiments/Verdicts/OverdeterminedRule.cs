@@ -1,3 +1,4 @@
+using Harness.Erasure;
 using static Harness.Experiments.Verdicts.ResultQuery;
 
 namespace Harness.Experiments.Verdicts;
@@ -15,6 +16,7 @@ public sealed class OverdeterminedRule : IVerdictRule
 {
     public string Name => "Overdetermined";
     public string Claim => "a retrained probe stays above chance (accuracy's interval above the majority rate) after one INLP direction is removed";
+    public RuleNeeds Needs => new() { Edits = [["erase", "project"]], Metrics = [MetricNames.ProbeAccuracy], Methods = [InlpEraser.MethodName] };
 
     public Verdict Decide(IReadOnlyList<ResultRow> rows)
     {

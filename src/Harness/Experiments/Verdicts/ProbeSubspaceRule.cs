@@ -1,3 +1,4 @@
+using Harness.Erasure;
 using static Harness.Experiments.Verdicts.ResultQuery;
 
 namespace Harness.Experiments.Verdicts;
@@ -11,6 +12,7 @@ public sealed class ProbeSubspaceRule : IVerdictRule
 {
     public string Name => "ProbeSubspace";
     public string Claim => "a probe retrained on the probe's direction alone, and one retrained after removing it, are both above chance";
+    public RuleNeeds Needs => new() { Edits = [["project", "erase"]], Metrics = [MetricNames.ProbeAccuracy], Methods = [ProbeEraser.MethodName] };
 
     public Verdict Decide(IReadOnlyList<ResultRow> rows)
     {

@@ -15,6 +15,7 @@ public sealed class RandomBreakageRule : IVerdictRule
 
     public string Name => "RandomBreakage";
     public string Claim => "a direction fitted on ~10 unrelated prompts changes their bias beyond the null of random directions, as the gender direction changes gender prompts";
+    public RuleNeeds Needs => new() { Metrics = [MetricNames.PronounBias], Null = true, Concepts = 2, ConceptDatasets = [PromptsDataset], Evaluated = 2 };
 
     public Verdict Decide(IReadOnlyList<ResultRow> rows)
     {
