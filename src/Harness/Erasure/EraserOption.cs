@@ -19,8 +19,9 @@ public enum EraserOptionKind
 /// "svd_tol"; on the command line the same with dashes, e.g. `--svd-tol`), kind, default and help.
 public sealed record EraserOption
 {
-    private EraserOption(string name, EraserOptionKind kind, string @default, string help, double min, double max, bool minExclusive, string[]? choices = null)
+    private EraserOption(string name, EraserOptionKind kind, string @default, string help, double min, double max, bool minExclusive, string[]? choices = null, bool maxExclusive = false)
     {
+        MaxExclusive = maxExclusive;
         Choices = choices ?? [];
         if (name is "method" or "dimension" || name.Length == 0 || name.Any(c => !(char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c == '_')))
             throw new ArgumentException($"bad option name '{name}' (snake_case, not 'method' or 'dimension')", nameof(name));
@@ -33,10 +34,14 @@ public sealed record EraserOption
     public static EraserOption Integer(string name, int @default, string help, int min = int.MinValue, int max = int.MaxValue) =>
         new(name, EraserOptionKind.Integer, @default.ToString(CultureInfo.InvariantCulture), help, min, max, false);
 
-    /// A real number in [min, max], or (min, max] when minExclusive.
+    /// A real number in [min, max], with either end open when minExclusive / maxExclusive.
     public static EraserOption Number(string name, double @default, string help, double min = double.NegativeInfinity,
-        double max = double.PositiveInfinity, bool minExclusive = false) =>
-        new(name, EraserOptionKind.Number, Format(@default), help, min, max, minExclusive);
+        double max = double.PositiveInfinity, bool minExclusive = false, bool maxExclusive = false) =>
+        new(name, EraserOptionKind.Number, Format(@default), help, min, max, minExclusive, null, maxExclusive);
+
+    /// The same option under another name and help (a nested record's options under a prefix).
+    public EraserOption Renamed(string name, string help) =>
+        new(name, Kind, Default, help, Min, Max, MinExclusive, Choices.ToArray(), MaxExclusive);
 
     /// One of `choices` (the first is not necessarily the default).
     public static EraserOption Choice(string name, string @default, string help, params string[] choices) =>
@@ -53,6 +58,7 @@ public sealed record EraserOption
     public double Min { get; }
     public double Max { get; }
     public bool MinExclusive { get; }
+    public bool MaxExclusive { get; }
 
     /// The command-line flag that sets it: `--no-affine`, `--orth`, `--svd-tol`.
     public string Flag => "--" + (Kind == EraserOptionKind.Switch && Default == "true" ? "no-" : "") + Name.Replace('_', '-');
@@ -80,7 +86,7 @@ public sealed record EraserOption
                 return i.ToString(CultureInfo.InvariantCulture);
             default:
                 if (!double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) || !double.IsFinite(d)) return null;
-                if (d > Max || d < Min || (MinExclusive && d == Min)) return null;
+                if (d > Max || d < Min || (MinExclusive && d == Min) || (MaxExclusive && d == Max)) return null;
                 return Format(d);
         }
     }
@@ -97,7 +103,8 @@ public sealed record EraserOption
     private string Range(string what)
     {
         bool hasMin = !double.IsNegativeInfinity(Min) && Min > int.MinValue, hasMax = !double.IsPositiveInfinity(Max) && Max < int.MaxValue;
-        if (hasMin && hasMax) return $"{what} from {Format(Min)} to {Format(Max)}";
+        if (hasMin && hasMax)
+            return MinExclusive || MaxExclusive ? $"{what} in {(MinExclusive ? "(" : "[")}{Format(Min)}, {Format(Max)}{(MaxExclusive ? ")" : "]")}" : $"{what} from {Format(Min)} to {Format(Max)}";
         if (hasMin) return MinExclusive ? $"{what} above {Format(Min)}" : $"{what} of at least {Format(Min)}";
         if (hasMax) return $"{what} of at most {Format(Max)}";
         return what;

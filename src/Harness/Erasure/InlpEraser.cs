@@ -25,44 +25,19 @@ public sealed record InlpOptions
     /// The linear classifier trained at each iteration.
     public LogisticRegressionOptions Classifier { get; init; } = new();
 
-    public void Validate()
-    {
-        if (MaxIterations < 1)
-            throw new UsageException($"iterations: must be at least 1, got {MaxIterations}");
-        if (!(MinAccuracyMargin >= -1 && MinAccuracyMargin < 1))
-            throw new UsageException($"min_accuracy_margin: must be in [-1, 1), got {MinAccuracyMargin}");
-        if (!(HoldOutFraction >= 0 && HoldOutFraction < 1))
-            throw new UsageException($"holdout_fraction: must be in [0, 1), got {HoldOutFraction}");
-        Classifier.Validate("classifier_");
-    }
+    /// The options, declared once (OptionField).
+    public static IReadOnlyList<OptionField<InlpOptions>> Fields { get; } =
+    [
+        OptionField<InlpOptions>.Integer("iterations", "most classifiers trained", o => o.MaxIterations, (o, v) => o with { MaxIterations = v }, min: 1),
+        OptionField<InlpOptions>.Number("min_accuracy_margin", "stop when held-out accuracy < majority + this (-1: never)", o => o.MinAccuracyMargin, (o, v) => o with { MinAccuracyMargin = v }, min: -1, max: 1, maxExclusive: true),
+        OptionField<InlpOptions>.Number("holdout_fraction", "rows held out to score each classifier", o => o.HoldOutFraction, (o, v) => o with { HoldOutFraction = v }, min: 0, max: 1, maxExclusive: true),
+        OptionField<InlpOptions>.Integer("seed", "seed of the held-out split", o => o.Seed, (o, v) => o with { Seed = v }),
+        .. OptionField<InlpOptions>.Nested(LogisticRegressionOptions.Fields, "classifier_", "classifiers", o => o.Classifier, (o, c) => o with { Classifier = c }),
+    ];
 
-    public IReadOnlyDictionary<string, string> ToStrings()
-    {
-        var d = new Dictionary<string, string>
-        {
-            ["iterations"] = LinearInputs.Format(MaxIterations),
-            ["min_accuracy_margin"] = LinearInputs.Format(MinAccuracyMargin),
-            ["holdout_fraction"] = LinearInputs.Format(HoldOutFraction),
-            ["seed"] = LinearInputs.Format(Seed),
-        };
-        foreach (var kv in Classifier.ToStrings("classifier_")) d[kv.Key] = kv.Value;
-        return d;
-    }
-
-    public static InlpOptions FromStrings(IReadOnlyDictionary<string, string> options)
-    {
-        var d = new InlpOptions();
-        var o = new InlpOptions
-        {
-            MaxIterations = LinearInputs.ParseInt(options, "iterations", d.MaxIterations),
-            MinAccuracyMargin = LinearInputs.ParseDouble(options, "min_accuracy_margin", d.MinAccuracyMargin),
-            HoldOutFraction = LinearInputs.ParseDouble(options, "holdout_fraction", d.HoldOutFraction),
-            Seed = LinearInputs.ParseInt(options, "seed", d.Seed),
-            Classifier = LogisticRegressionOptions.FromStrings(options, "classifier_"),
-        };
-        o.Validate();
-        return o;
-    }
+    public void Validate() => Fields.Validate(this);
+    public IReadOnlyDictionary<string, string> ToStrings() => Fields.ToStrings(this);
+    public static InlpOptions FromStrings(IReadOnlyDictionary<string, string> options) => Fields.FromStrings(options);
 }
 
 /// Iterative Nullspace Projection (Ravfogel et al. 2020, "Null It Out"). Repeatedly: train a linear

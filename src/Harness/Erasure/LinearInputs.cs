@@ -189,20 +189,4 @@ internal static class LinearInputs
     // Option strings: invariant culture, round-trippable.
     public static string Format(double v) => v.ToString("R", CultureInfo.InvariantCulture);
     public static string Format(int v) => v.ToString(CultureInfo.InvariantCulture);
-
-    public static double ParseDouble(IReadOnlyDictionary<string, string> options, string key, double fallback)
-    {
-        if (!options.TryGetValue(key, out var s)) return fallback;
-        if (!double.TryParse(s, NumberStyles.Float, CultureInfo.InvariantCulture, out var v))
-            throw new HarnessException($"options: '{key}' must be a number, got '{s}'");
-        return v;
-    }
-
-    public static int ParseInt(IReadOnlyDictionary<string, string> options, string key, int fallback)
-    {
-        if (!options.TryGetValue(key, out var s)) return fallback;
-        if (!int.TryParse(s, NumberStyles.Integer, CultureInfo.InvariantCulture, out var v))
-            throw new HarnessException($"options: '{key}' must be an integer, got '{s}'");
-        return v;
-    }
 }

@@ -26,42 +26,18 @@ public sealed record LogisticRegressionOptions
     /// L-BFGS memory (number of correction pairs kept).
     public int History { get; init; } = 10;
 
-    /// Throws a HarnessException naming the first bad option.
-    public void Validate(string prefix = "")
-    {
-        if (!(L2 >= 0) || double.IsInfinity(L2))
-            throw new UsageException($"{prefix}l2: must be a finite number >= 0, got {L2}");
-        if (MaxIterations < 1)
-            throw new UsageException($"{prefix}max_iterations: must be at least 1, got {MaxIterations}");
-        if (!(Tolerance > 0) || double.IsInfinity(Tolerance))
-            throw new UsageException($"{prefix}tolerance: must be a finite number > 0, got {Tolerance}");
-        if (History < 1)
-            throw new UsageException($"{prefix}history: must be at least 1, got {History}");
-    }
-
-    /// The options as strings, keys prefixed (e.g. "classifier_l2").
-    public IEnumerable<KeyValuePair<string, string>> ToStrings(string prefix = "") =>
+    /// The options, declared once (OptionField); `{0}` in the help names the probe ("probe",
+    /// "evaluation probes") where a method nests these under a prefix.
+    public static IReadOnlyList<OptionField<LogisticRegressionOptions>> Fields { get; } =
     [
-        new($"{prefix}l2", LinearInputs.Format(L2)),
-        new($"{prefix}max_iterations", LinearInputs.Format(MaxIterations)),
-        new($"{prefix}tolerance", LinearInputs.Format(Tolerance)),
-        new($"{prefix}history", LinearInputs.Format(History)),
+        OptionField<LogisticRegressionOptions>.Number("l2", "L2 penalty of the {0}", o => o.L2, (o, v) => o with { L2 = v }, min: 0),
+        OptionField<LogisticRegressionOptions>.Integer("max_iterations", "L-BFGS iterations of the {0}", o => o.MaxIterations, (o, v) => o with { MaxIterations = v }, min: 1),
+        OptionField<LogisticRegressionOptions>.Number("tolerance", "convergence tolerance of the {0}", o => o.Tolerance, (o, v) => o with { Tolerance = v }, min: 0, minExclusive: true),
+        OptionField<LogisticRegressionOptions>.Integer("history", "L-BFGS history of the {0}", o => o.History, (o, v) => o with { History = v }, min: 1),
     ];
 
-    /// Reads options written by ToStrings; missing keys keep their defaults.
-    public static LogisticRegressionOptions FromStrings(IReadOnlyDictionary<string, string> options, string prefix = "")
-    {
-        var d = new LogisticRegressionOptions();
-        var o = new LogisticRegressionOptions
-        {
-            L2 = LinearInputs.ParseDouble(options, $"{prefix}l2", d.L2),
-            MaxIterations = LinearInputs.ParseInt(options, $"{prefix}max_iterations", d.MaxIterations),
-            Tolerance = LinearInputs.ParseDouble(options, $"{prefix}tolerance", d.Tolerance),
-            History = LinearInputs.ParseInt(options, $"{prefix}history", d.History),
-        };
-        o.Validate(prefix);
-        return o;
-    }
+    /// Throws a UsageException naming the first bad option.
+    public void Validate() => Fields.Validate(this);
 }
 
 /// A fitted linear classifier: logits = x W^T + b. Binary problems have one row (the logit of

@@ -7,12 +7,13 @@ public sealed record ProbeOptions
 {
     public LogisticRegressionOptions Classifier { get; init; } = new();
 
-    public void Validate() => Classifier.Validate();
+    /// The options, declared once: the classifier's, unprefixed.
+    public static IReadOnlyList<OptionField<ProbeOptions>> Fields { get; } =
+        OptionField<ProbeOptions>.Nested(LogisticRegressionOptions.Fields, "", "probe", o => o.Classifier, (o, c) => o with { Classifier = c }).ToList();
 
-    public IReadOnlyDictionary<string, string> ToStrings() => new Dictionary<string, string>(Classifier.ToStrings());
-
-    public static ProbeOptions FromStrings(IReadOnlyDictionary<string, string> options) =>
-        new() { Classifier = LogisticRegressionOptions.FromStrings(options) };
+    public void Validate() => Fields.Validate(this);
+    public IReadOnlyDictionary<string, string> ToStrings() => Fields.ToStrings(this);
+    public static ProbeOptions FromStrings(IReadOnlyDictionary<string, string> options) => Fields.FromStrings(options);
 }
 
 /// The discussion's "one-step linear classifier" direction: one logistic-regression probe is trained

@@ -61,63 +61,25 @@ public sealed record RlaceOptions
     /// The evaluation probe (reference: SGDClassifier, log loss, alpha = 1e-4, which is this L2).
     public LogisticRegressionOptions Probe { get; init; } = new();
 
-    public void Validate()
-    {
-        if (Rank < 1) throw new UsageException($"rank: must be at least 1, got {Rank}");
-        if (MaxSteps < 1) throw new UsageException($"max_steps: must be at least 1, got {MaxSteps}");
-        if (BatchSize < 1) throw new UsageException($"batch_size: must be at least 1, got {BatchSize}");
-        if (!(LearningRateP > 0) || double.IsInfinity(LearningRateP))
-            throw new UsageException($"lr_p: must be a finite number > 0, got {LearningRateP}");
-        if (!(LearningRatePredictor > 0) || double.IsInfinity(LearningRatePredictor))
-            throw new UsageException($"lr_predictor: must be a finite number > 0, got {LearningRatePredictor}");
-        if (!(WeightDecay >= 0) || double.IsInfinity(WeightDecay))
-            throw new UsageException($"weight_decay: must be a finite number >= 0, got {WeightDecay}");
-        if (EvaluateEvery < 1) throw new UsageException($"evaluate_every: must be at least 1, got {EvaluateEvery}");
-        if (!(Epsilon >= 0 && Epsilon < 1)) throw new UsageException($"epsilon: must be in [0, 1), got {Epsilon}");
-        if (!(HoldOutFraction >= 0 && HoldOutFraction < 1))
-            throw new UsageException($"holdout_fraction: must be in [0, 1), got {HoldOutFraction}");
-        Probe.Validate("probe_");
-    }
+    /// The options, declared once (OptionField).
+    public static IReadOnlyList<OptionField<RlaceOptions>> Fields { get; } =
+    [
+        OptionField<RlaceOptions>.Integer("rank", "rank of the erased subspace", o => o.Rank, (o, v) => o with { Rank = v }, min: 1),
+        OptionField<RlaceOptions>.Integer("max_steps", "most game steps", o => o.MaxSteps, (o, v) => o with { MaxSteps = v }, min: 1),
+        OptionField<RlaceOptions>.Integer("batch_size", "rows per SGD batch", o => o.BatchSize, (o, v) => o with { BatchSize = v }, min: 1),
+        OptionField<RlaceOptions>.Number("lr_p", "SGD learning rate of the adversary P", o => o.LearningRateP, (o, v) => o with { LearningRateP = v }, min: 0, minExclusive: true),
+        OptionField<RlaceOptions>.Number("lr_predictor", "SGD learning rate of the predictor", o => o.LearningRatePredictor, (o, v) => o with { LearningRatePredictor = v }, min: 0, minExclusive: true),
+        OptionField<RlaceOptions>.Number("weight_decay", "SGD weight decay", o => o.WeightDecay, (o, v) => o with { WeightDecay = v }, min: 0),
+        OptionField<RlaceOptions>.Integer("evaluate_every", "steps between evaluations by a fresh probe", o => o.EvaluateEvery, (o, v) => o with { EvaluateEvery = v }, min: 1),
+        OptionField<RlaceOptions>.Number("epsilon", "stop when probe accuracy <= majority + epsilon", o => o.Epsilon, (o, v) => o with { Epsilon = v }, min: 0, max: 1, maxExclusive: true),
+        OptionField<RlaceOptions>.Number("holdout_fraction", "rows held out for the evaluation probes", o => o.HoldOutFraction, (o, v) => o with { HoldOutFraction = v }, min: 0, max: 1, maxExclusive: true),
+        OptionField<RlaceOptions>.Integer("seed", "seed of the split, the predictor and the batches", o => o.Seed, (o, v) => o with { Seed = v }),
+        .. OptionField<RlaceOptions>.Nested(LogisticRegressionOptions.Fields, "probe_", "evaluation probes", o => o.Probe, (o, p) => o with { Probe = p }),
+    ];
 
-    public IReadOnlyDictionary<string, string> ToStrings()
-    {
-        var d = new Dictionary<string, string>
-        {
-            ["rank"] = LinearInputs.Format(Rank),
-            ["max_steps"] = LinearInputs.Format(MaxSteps),
-            ["batch_size"] = LinearInputs.Format(BatchSize),
-            ["lr_p"] = LinearInputs.Format(LearningRateP),
-            ["lr_predictor"] = LinearInputs.Format(LearningRatePredictor),
-            ["weight_decay"] = LinearInputs.Format(WeightDecay),
-            ["evaluate_every"] = LinearInputs.Format(EvaluateEvery),
-            ["epsilon"] = LinearInputs.Format(Epsilon),
-            ["holdout_fraction"] = LinearInputs.Format(HoldOutFraction),
-            ["seed"] = LinearInputs.Format(Seed),
-        };
-        foreach (var kv in Probe.ToStrings("probe_")) d[kv.Key] = kv.Value;
-        return d;
-    }
-
-    public static RlaceOptions FromStrings(IReadOnlyDictionary<string, string> options)
-    {
-        var d = new RlaceOptions();
-        var o = new RlaceOptions
-        {
-            Rank = LinearInputs.ParseInt(options, "rank", d.Rank),
-            MaxSteps = LinearInputs.ParseInt(options, "max_steps", d.MaxSteps),
-            BatchSize = LinearInputs.ParseInt(options, "batch_size", d.BatchSize),
-            LearningRateP = LinearInputs.ParseDouble(options, "lr_p", d.LearningRateP),
-            LearningRatePredictor = LinearInputs.ParseDouble(options, "lr_predictor", d.LearningRatePredictor),
-            WeightDecay = LinearInputs.ParseDouble(options, "weight_decay", d.WeightDecay),
-            EvaluateEvery = LinearInputs.ParseInt(options, "evaluate_every", d.EvaluateEvery),
-            Epsilon = LinearInputs.ParseDouble(options, "epsilon", d.Epsilon),
-            HoldOutFraction = LinearInputs.ParseDouble(options, "holdout_fraction", d.HoldOutFraction),
-            Seed = LinearInputs.ParseInt(options, "seed", d.Seed),
-            Probe = LogisticRegressionOptions.FromStrings(options, "probe_"),
-        };
-        o.Validate();
-        return o;
-    }
+    public void Validate() => Fields.Validate(this);
+    public IReadOnlyDictionary<string, string> ToStrings() => Fields.ToStrings(this);
+    public static RlaceOptions FromStrings(IReadOnlyDictionary<string, string> options) => Fields.FromStrings(options);
 }
 
 /// One evaluation of the current adversary: a fresh probe trained on the projected training rows,

@@ -70,7 +70,7 @@ public sealed class ExperimentPlan
 
         var evaluations = new List<PromptSet>();
         var texts = new List<TextSet>();
-        bool textMetrics = (spec.Wants(MetricNames.KlDamage) || spec.Wants(MetricNames.Perplexity)) && spec.Evaluate.MaxTexts > 0;
+        bool textMetrics = MetricRegistry.Of(spec, m => m.OnText is not null).Any() && spec.Evaluate.MaxTexts > 0;
         foreach (var name in spec.Evaluate.Datasets)
         {
             var dataset = Dataset(name, "evaluate");

@@ -194,7 +194,7 @@ public sealed class ExperimentRunner(ExperimentPlan plan, TextWriter progress)
     private int NullRows(Where where, MethodSpec method, LanguageModel model, string site, ConceptActivations acts)
     {
         _nulls.Source = method.Label;
-        var metrics = new[] { MetricNames.PronounBias, MetricNames.LogitDiff }.Where(Spec.Wants).ToArray();
+        var metrics = MetricRegistry.Of(Spec, m => m.FromAnswerDifference is not null).ToArray();
         if (metrics.Length == 0) return 0;
         var o = method.Options;
         int count = o.Int("directions"), rank = o.Int("rank"), seed = o.Int("seed");
@@ -217,10 +217,10 @@ public sealed class ExperimentRunner(ExperimentPlan plan, TextWriter progress)
                         var differences = ModelPasses.AnswerDifferences(model, set, Spec.BatchSize, hook, starts[set]);
                         foreach (var metric in metrics)
                         {
-                            if (_evidence.Baseline(where.Model, where.Site, set.Dataset, set.SplitName, metric) is not { } baseline) continue;
-                            var values = metric == MetricNames.PronounBias ? differences.Select(d => PronounBias.Score(d, 0)).ToArray() : differences;
+                            if (_evidence.Baseline(where.Model, where.Site, set.Dataset, set.SplitName, metric.Name) is not { } baseline) continue;
+                            var values = differences.Select(metric.FromAnswerDifference!).ToArray();
                             var effect = Evidence.Items.Of(values, set.Pairs, set.Labels).Minus(baseline);
-                            NullEffects.Key Key(string? label) => new(where.Model, where.Site, editSpec.Label, set.Dataset, set.SplitName, metric, label);
+                            NullEffects.Key Key(string? label) => new(where.Model, where.Site, editSpec.Label, set.Dataset, set.SplitName, metric.Name, label);
                             _nulls.Add(Key(null), effect.Mean);
                             if (set.LabelNames.Count < 2) continue;
                             for (int label = 0; label < set.LabelNames.Count; label++)
@@ -267,12 +267,8 @@ public sealed class ExperimentRunner(ExperimentPlan plan, TextWriter progress)
         void Items(string metric, double[] values, int count) =>
             AddItems(where, method, edit, set.Dataset, set.SplitName, metric,
                 Evidence.Items.Of(values, set.Pairs[..count], set.Labels[..count]), set.LabelNames);
-        if (Spec.Wants(MetricNames.PronounBias))
-            Items(MetricNames.PronounBias, PronounBias.Compute(logits, set.Correct, set.Wrong).PerPrompt, set.Count);
-        if (Spec.Wants(MetricNames.LogitDiff))
-            Items(MetricNames.LogitDiff, LogitDifference.Compute(logits, set.Correct, set.Wrong).PerPrompt, set.Count);
-        if (Spec.Wants(MetricNames.KlDamage))
-            Items(MetricNames.KlDamage, KlDamage.PerRow(baseline.Logits[set], logits), set.Count);
+        foreach (var metric in MetricRegistry.Of(Spec, m => m.PerPrompt is not null))
+            Items(metric.Name, metric.PerPrompt!(set, logits, baseline.Logits[set]), set.Count);
         if (generations is not null)
         {
             var divergence = GenerationDivergence.Compute(baseline.Generations[set], generations);
@@ -282,10 +278,8 @@ public sealed class ExperimentRunner(ExperimentPlan plan, TextWriter progress)
 
     private void TextRows(Where where, string method, string edit, TextSet text, TextDamage damage)
     {
-        if (Spec.Wants(MetricNames.KlDamage))
-            Add(where, method, edit, text.Dataset, ResultRow.TextSplit, MetricNames.KlDamage, damage.Kl);
-        if (Spec.Wants(MetricNames.Perplexity))
-            Add(where, method, edit, text.Dataset, ResultRow.TextSplit, MetricNames.Perplexity, damage.PerplexityEdited);
+        foreach (var metric in MetricRegistry.Of(Spec, m => m.OnText is not null))
+            Add(where, method, edit, text.Dataset, ResultRow.TextSplit, metric.Name, metric.OnText!(damage));
     }
 
     /// Retrains a logistic-regression probe (ProbeAccuracy, default options) on transform(train

@@ -34,9 +34,8 @@ public static class MetricNames
     public const string FitSteps = "fit_steps";
 
     /// The metrics a spec may list, in the order results are reported.
-    public static IReadOnlyList<string> Known { get; } =
-        [PronounBias, LogitDiff, KlDamage, Perplexity, ProbeAccuracy, GenerationDivergence, Confusion];
+    public static IReadOnlyList<string> Known => MetricRegistry.All.Select(m => m.Name).ToList();
 
     /// Every metric name that can appear in results.json.
-    public static IReadOnlyList<string> All { get; } = [.. Known, ProbeMajority, Directions, StopReached, FitSteps];
+    public static IReadOnlyList<string> All => [.. Known, ProbeMajority, Directions, StopReached, FitSteps];
 }

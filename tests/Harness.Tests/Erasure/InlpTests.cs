@@ -131,9 +131,9 @@ public class InlpTests
         var nanAct = () => InlpEraser.Fit(nan, z);
         nanAct.Should().Throw<HarnessException>().WithMessage("x: contains NaN or infinite values (first at row 0)");
         var iterations = () => InlpEraser.Fit(x, z, new InlpOptions { MaxIterations = 0 });
-        iterations.Should().Throw<HarnessException>().WithMessage("iterations: must be at least 1, got 0");
+        iterations.Should().Throw<HarnessException>().WithMessage("option 'iterations' must be an integer of at least 1, got '0'");
         var fraction = () => InlpEraser.Fit(x, z, new InlpOptions { HoldOutFraction = 1 });
-        fraction.Should().Throw<HarnessException>().WithMessage("holdout_fraction: *");
+        fraction.Should().Throw<HarnessException>().WithMessage("option 'holdout_fraction' *");
         var labels = () => InlpEraser.Fit(x, z.to_type(ScalarType.Float32));
         labels.Should().Throw<HarnessException>().WithMessage("z: expected integer class labels*");
     }

@@ -142,7 +142,7 @@ public class LogisticRegressionTests
         var act = () => LogisticRegression.Fit(randn(4, 2), tensor(new float[] { 0, 1, 0, 1 }));
         act.Should().Throw<HarnessException>().WithMessage("labels: expected integer class labels*");
         var bad = () => LogisticRegression.Fit(randn(4, 2), tensor(new long[] { 0, 1, 0, 1 }), new LogisticRegressionOptions { L2 = -1 });
-        bad.Should().Throw<HarnessException>().WithMessage("l2: *");
+        bad.Should().Throw<HarnessException>().WithMessage("option 'l2' *");
         var vector = () => LogisticRegression.Fit(randn(4), tensor(new long[] { 0, 1, 0, 1 }));
         vector.Should().Throw<HarnessException>().WithMessage("x: expected a 2-D matrix*");
     }

@@ -103,6 +103,6 @@ public class ProbeTests
         notOrthonormal.Should().Throw<HarnessException>().WithMessage("state: 'probe' directions are not orthonormal rows*");
         var options = () => ProbeEraser.FromState(new Dictionary<string, Tensor> { ["directions"] = eye(1, 4) },
             new Dictionary<string, string> { ["max_iterations"] = "0" });
-        options.Should().Throw<HarnessException>().WithMessage("max_iterations: must be at least 1, got 0");
+        options.Should().Throw<HarnessException>().WithMessage("option 'max_iterations' must be an integer of at least 1, got '0'");
     }
 }

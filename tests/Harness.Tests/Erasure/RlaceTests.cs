@@ -146,7 +146,7 @@ public class RlaceTests
         var act = () => RlaceEraser.Fit(x, z, new RlaceOptions { Rank = 5 });
         act.Should().Throw<HarnessException>().WithMessage("rank: 5 is larger than the dimension d = 4 of x");
         var zero = () => RlaceEraser.Fit(x, z, new RlaceOptions { Rank = 0 });
-        zero.Should().Throw<HarnessException>().WithMessage("rank: *");
+        zero.Should().Throw<HarnessException>().WithMessage("option 'rank' *");
         var fantope = () => Fantope.Project(eye(3), 4);
         fantope.Should().Throw<HarnessException>().WithMessage("rank: *");
     }
@@ -168,7 +168,7 @@ public class RlaceTests
         dev.Should().Throw<HarnessException>().WithMessage("xDev: has dimension 3*");
         var options = () => RlaceEraser.FromState(new Dictionary<string, Tensor> { ["directions"] = eye(2, 4) },
             new Dictionary<string, string> { ["lr_p"] = "fast" });
-        options.Should().Throw<HarnessException>().WithMessage("options: 'lr_p' must be a number, got 'fast'");
+        options.Should().Throw<HarnessException>().WithMessage("option 'lr_p' must be a number above 0, got 'fast'");
         var apply = () => RlaceEraser.FromState(new Dictionary<string, Tensor> { ["directions"] = eye(1, 4, dtype: ScalarType.Float64) },
             new Dictionary<string, string>()).Apply(randn(3, 5));
         apply.Should().Throw<HarnessException>().WithMessage("x: expected rows of dimension 4*");

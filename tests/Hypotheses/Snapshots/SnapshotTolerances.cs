@@ -65,6 +65,11 @@ public sealed record SnapshotTolerances(IReadOnlyDictionary<string, SnapshotTole
             ["confusion"] = new(0.005, 0.002),
             // How many directions a method found: a count.
             ["directions"] = SnapshotTolerance.Exact,
+            // Whether an RLACE fit met its stop criterion (1 / 0; a seed aggregate: the share of
+            // seeds), and the steps it played (a multiple of evaluate_every): decided at evaluations
+            // far apart in steps; a machine on which one flips would move every number after it.
+            ["stop_reached"] = SnapshotTolerance.Exact,
+            ["fit_steps"] = SnapshotTolerance.Exact,
             // An effect's null rank, (1 + #{|null| >= |effect|}) / (N + 1): a step of 1/(N + 1) each
             // time a random basis's effect crosses the method's, which float noise of the size of the
             // bias's tolerance can do for an effect inside the null; 0.03 is three steps at N = 100.
