@@ -19,7 +19,8 @@ namespace Hypotheses;
 ///     HARNESS_SURVEY=/tmp/survey/t1,/tmp/survey/t2,/tmp/survey/f64,/tmp/survey/avx2,/tmp/survey/base \
 ///       dotnet test tests/Hypotheses --filter FullyQualifiedName~ToleranceSurvey
 ///
-/// The first folder is the reference. For every metric it prints the largest absolute and relative
+/// The first folder is the reference. For every kind of number (a metric, for every field of its rows:
+/// value, interval, effect, null quantiles, seed spread; and null_rank) it prints the largest absolute and relative
 /// difference of any other setting from the reference, where it occurred, and the share of its
 /// tolerance it used; it fails if a difference exceeds the tolerance, or if any setting's numbers do
 /// not match the committed snapshots (snapshots/<model>/, HARNESS_MODEL as for the tests).
@@ -84,7 +85,19 @@ public class ToleranceSurvey
         }
     }
 
-    /// Every number of every hypothesis in a copy of runs/hypotheses/, by hypothesis and row.
+    /// Every number a row carries, with its kind (as SnapshotTolerances.KindWithin gives it): the
+    /// value, its interval, the effect and its interval, the null's quantiles and the seeds' spread
+    /// are of the row's metric; the null rank is its own kind.
+    private static IEnumerable<(string Field, string Kind, double? Value)> Fields(ResultRow r) =>
+    [
+        ("value", r.Metric, r.Value), ("ci_low", r.Metric, r.CiLow), ("ci_high", r.Metric, r.CiHigh),
+        ("effect", r.Metric, r.Effect), ("effect_ci_low", r.Metric, r.EffectCiLow), ("effect_ci_high", r.Metric, r.EffectCiHigh),
+        ("null_low", r.Metric, r.NullLow), ("null_median", r.Metric, r.NullMedian), ("null_high", r.Metric, r.NullHigh),
+        ("null_rank", SnapshotTolerances.NullRank, r.NullRank),
+        ("seed_sd", r.Metric, r.SeedSd), ("seed_min", r.Metric, r.SeedMin), ("seed_max", r.Metric, r.SeedMax),
+    ];
+
+    /// Every number of every hypothesis in a copy of runs/hypotheses/, by hypothesis, row and field.
     private static Dictionary<string, (string Metric, double Value)> Load(string folder)
     {
         var values = new Dictionary<string, (string, double)>(StringComparer.Ordinal);
@@ -92,7 +105,8 @@ public class ToleranceSurvey
         {
             var hypothesis = Path.GetFileName(Path.GetDirectoryName(file)!);
             foreach (var r in ResultsFile.Read(file))
-                values[$"{hypothesis} | {SnapshotRow.Key(r)}"] = (r.Metric, r.Value);
+                foreach (var (field, kind, x) in Fields(r))
+                    if (x is double v) values[$"{hypothesis} | {SnapshotRow.Key(r)} | {field}"] = (kind, v);
         }
         if (values.Count == 0) throw new InvalidOperationException($"{folder}: no results.json below it");
         return values;

@@ -72,7 +72,7 @@ public sealed class ExperimentRunner(ExperimentPlan plan, TextWriter progress)
             foreach (var set in plan.Evaluations)
                 PromptRows(where, ResultRow.None, ResultRow.None, set, baseline.Logits[set], baseline, baseline.Generations.GetValueOrDefault(set));
             foreach (var text in plan.Texts)
-                TextRows(where, ResultRow.None, ResultRow.None, text, new TextDamage(0, baseline.Text[text].PerplexityUnedited, baseline.Text[text].PerplexityUnedited));
+                TextRows(where, ResultRow.None, ResultRow.None, text, baseline.Text[text].Unedited);
             Say($"{where}: unedited {Summary(where, ResultRow.None, ResultRow.None)}");
 
             var concepts = new Dictionary<ConceptSpec, ConceptActivations>();
@@ -279,7 +279,15 @@ public sealed class ExperimentRunner(ExperimentPlan plan, TextWriter progress)
     private void TextRows(Where where, string method, string edit, TextSet text, TextDamage damage)
     {
         foreach (var metric in MetricRegistry.Of(Spec, m => m.OnText is not null))
-            Add(where, method, edit, text.Dataset, ResultRow.TextSplit, metric.Name, metric.OnText!(damage));
+        {
+            var measure = metric.OnText!(damage);
+            if (measure.Values.Length == 0) { Add(where, method, edit, text.Dataset, ResultRow.TextSplit, metric.Name, double.NaN); continue; }
+            var items = Evidence.Items.Of(measure.Values, measure.Texts, new int[measure.Values.Length].Select(_ => -1).ToArray());
+            if (measure.OfMean is null)
+                AddItems(where, method, edit, text.Dataset, ResultRow.TextSplit, metric.Name, items, [], perLabel: false);
+            else
+                _evidence.Add(_evidence.Mapped(new ResultRow(Spec.Name, where.Model, where.Site, method, edit, text.Dataset, ResultRow.TextSplit, metric.Name, double.NaN), items, measure.OfMean));
+        }
     }
 
     /// Retrains a logistic-regression probe (ProbeAccuracy, default options) on transform(train

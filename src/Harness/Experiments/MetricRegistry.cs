@@ -27,9 +27,16 @@ public sealed record Metric(string Name, MetricSource Source, string Description
     public Func<PromptSet, Tensor, Tensor, double[]>? PerPrompt { get; init; }
     /// Per prompt, from the answer logit difference alone (the null's cheap path).
     public Func<double, double>? FromAnswerDifference { get; init; }
-    /// Its value on running text, from what an edit does to it.
-    public Func<TextDamage, double>? OnText { get; init; }
+    /// Its measurement on running text, from what an edit does to it.
+    public Func<TextDamage, TextMeasure>? OnText { get; init; }
 }
+
+/// A text metric's measurement: per-item values, clustered by text (the positions of one text are
+/// not independent), and the increasing map from their mean to the metric's value: none for a mean
+/// (KL per position), exp for perplexity (the exp of the mean -log p per token). A percentile
+/// interval maps through an increasing function unchanged, so the metric's interval is the map of
+/// the mean's.
+public sealed record TextMeasure(double[] Values, int[] Texts, Func<double, double>? OfMean = null);
 
 /// Every metric, in the order results are reported; the runner's passes follow from their sources.
 public static class MetricRegistry
@@ -49,9 +56,9 @@ public static class MetricRegistry
         new(MetricNames.KlDamage, MetricSource.PromptLogits, "mean KL(unedited || edited) of the next-token distributions at the last prompt position, and at every position of text.jsonl")
         {
             PerPrompt = (_, logits, unedited) => KlDamage.PerRow(unedited, logits),
-            OnText = damage => damage.Kl,
+            OnText = damage => new(damage.KlPerPosition, damage.PositionTexts),
         },
-        new(MetricNames.Perplexity, MetricSource.Text, "perplexity of text.jsonl") { OnText = damage => damage.PerplexityEdited },
+        new(MetricNames.Perplexity, MetricSource.Text, "perplexity of text.jsonl") { OnText = damage => new(damage.NllPerToken, damage.TokenTexts, Math.Exp) },
         new(MetricNames.ProbeAccuracy, MetricSource.Probe, "held-out accuracy of a logistic-regression probe retrained on the edited activations"),
         new(MetricNames.GenerationDivergence, MetricSource.Generations, "mean index of the first differing token of greedy generations"),
         new(MetricNames.Confusion, MetricSource.Patch, "mean change of log p(correct) - log p(wrong) when the partner prompt's component is patched in"),

@@ -5,7 +5,9 @@ namespace Harness.Experiments;
 
 /// The text metrics of one dataset's running text (text.jsonl) on one model: the perplexity of the
 /// unedited model, computed once, and for an edit the mean KL(unedited || edited) of the next-token
-/// distributions over every real position, and the edited perplexity. Texts run in fixed batches;
+/// distributions over every real position, and the edited perplexity; with the per-position KL and
+/// per-token negative log-likelihoods behind them, each tagged with its text (the unit the
+/// intervals resample: positions of one text are not independent). Texts run in fixed batches;
 /// the unedited log-probabilities of every real position are kept (float32) when they fit in
 /// CacheBytes, so each edit costs one forward pass instead of two.
 public sealed class TextEvaluation : IDisposable
@@ -23,26 +25,32 @@ public sealed class TextEvaluation : IDisposable
         _batches = ModelPasses.Batches(Text.Ids, batchSize).Select(b => (b.Batch.ToArray(), b.Offset)).ToList();
         long positions = Text.Ids.Sum(t => (long)t.Length);
         if (positions * model.Config.VocabSize * 4 <= CacheBytes) _cache = new List<Tensor>();
-        double nll = 0;
-        long predicted = 0;
+        var nll = new List<double>();
         using var noGrad = no_grad();
         foreach (var (batch, _) in _batches)
         {
             Interruption.ThrowIfRequested();
             using var scope = NewDisposeScope();
             var logProbs = LogProbs(batch);
-            var (sum, count) = NegativeLogLikelihood(logProbs, batch);
-            nll += sum;
-            predicted += count;
+            nll.AddRange(NegativeLogLikelihood(logProbs, batch));
             _cache?.Add(logProbs.DetachFromDisposeScope());
         }
-        Predicted = predicted;
+        Predicted = nll.Count;
         Positions = positions;
-        PerplexityUnedited = Math.Exp(nll / predicted);
+        PositionTexts = Text.Ids.SelectMany((t, i) => Enumerable.Repeat(i, t.Length)).ToArray();
+        TokenTexts = Text.Ids.SelectMany((t, i) => Enumerable.Repeat(i, t.Length - 1)).ToArray();
+        Unedited = new TextDamage(new double[positions], PositionTexts, nll.ToArray(), TokenTexts, 0);
     }
 
     public TextSet Text { get; }
-    public double PerplexityUnedited { get; }
+    public double PerplexityUnedited => Unedited.PerplexityEdited;
+
+    /// The unedited model's measurement (KL 0 at every position).
+    public TextDamage Unedited { get; }
+
+    /// The text of every real position, and of every predicted token, in order.
+    public int[] PositionTexts { get; }
+    public int[] TokenTexts { get; }
 
     /// Real positions (KL is averaged over them) and predicted tokens (perplexity's count).
     public long Positions { get; }
@@ -51,7 +59,8 @@ public sealed class TextEvaluation : IDisposable
     /// KL(unedited || edited) per position and the edited perplexity with the hooks in place.
     public TextDamage Measure(BatchHook hook)
     {
-        double kl = 0, nll = 0;
+        var kl = new List<double>();
+        var nll = new List<double>();
         using var noGrad = no_grad();
         for (int i = 0; i < _batches.Count; i++)
         {
@@ -66,24 +75,24 @@ public sealed class TextEvaluation : IDisposable
             {
                 using var chunk = NewDisposeScope();
                 var slice = TensorIndex.Slice(lo, Math.Min(rows, lo + 64));
-                kl += Divergence(unedited[slice], edited[slice]);
+                kl.AddRange(Divergence(unedited[slice], edited[slice]));
             }
-            nll += NegativeLogLikelihood(edited, batch).Sum;
+            nll.AddRange(NegativeLogLikelihood(edited, batch));
         }
-        return new TextDamage(kl / Positions, PerplexityUnedited, Math.Exp(nll / Predicted));
+        return new TextDamage(kl.ToArray(), PositionTexts, nll.ToArray(), TokenTexts, PerplexityUnedited);
     }
 
-    /// sum over rows of KL(P || Q) = sum_t p(t) (log p(t) - log q(t)) from float32 log-probabilities
+    /// KL(P || Q) = sum_t p(t) (log p(t) - log q(t)) of every row, from float32 log-probabilities
     /// (already normalised, so unlike KlDamage.Divergence this needs no second log-softmax), summed
     /// in float64; p = 0 contributes 0. Works in place on one chunk's worth of memory: the large
     /// float64 temporaries of a vocabulary-wide KL cost more in page faults than in arithmetic.
-    private static double Divergence(Tensor logP, Tensor logQ)
+    private static double[] Divergence(Tensor logP, Tensor logQ)
     {
         using var scope = NewDisposeScope();
         var p = logP.exp();
         var terms = logP - logQ;
         terms.mul_(p).masked_fill_(p.eq(0), 0);
-        return terms.sum(ScalarType.Float64).item<double>();
+        return terms.sum(-1, type: ScalarType.Float64).data<double>().ToArray();
     }
 
     /// log_softmax of the logits at every real position of the batch, in order (text by text):
@@ -98,8 +107,8 @@ public sealed class TextEvaluation : IDisposable
         return _model.Unembed(real).to(ScalarType.Float32).log_softmax(-1).cpu().MoveToOuterDisposeScope();
     }
 
-    /// Sum of -log p(next token) over the positions that have a next token, and their count.
-    private static (double Sum, long Count) NegativeLogLikelihood(Tensor logProbs, int[][] batch)
+    /// -log p(next token) at every position that has a next token, text by text.
+    private static double[] NegativeLogLikelihood(Tensor logProbs, int[][] batch)
     {
         using var scope = NewDisposeScope();
         var rows = new List<long>();
@@ -110,9 +119,9 @@ public sealed class TextEvaluation : IDisposable
             for (int t = 0; t < text.Length; t++, row++)
                 if (t + 1 < text.Length) { rows.Add(row); targets.Add(text[t + 1]); }
         }
-        if (rows.Count == 0) return (0, 0);
+        if (rows.Count == 0) return [];
         var picked = logProbs.index(TensorIndex.Tensor(tensor(rows.ToArray())), TensorIndex.Tensor(tensor(targets.ToArray())));
-        return (-picked.to(ScalarType.Float64).sum().item<double>(), rows.Count);
+        return picked.to(ScalarType.Float64).neg().data<double>().ToArray();
     }
 
     private static (long[] Rows, long[] Columns) RealPositions(int[][] batch)
@@ -131,5 +140,13 @@ public sealed class TextEvaluation : IDisposable
     }
 }
 
-/// What an edit does to running text: mean KL per position, perplexity without and with it.
-public sealed record TextDamage(double Kl, double PerplexityUnedited, double PerplexityEdited);
+/// What an edit does to running text: KL(unedited || edited) at every real position and -log p of
+/// every predicted token, each with the index of its text, and the unedited perplexity.
+public sealed record TextDamage(double[] KlPerPosition, int[] PositionTexts, double[] NllPerToken, int[] TokenTexts, double PerplexityUnedited)
+{
+    /// Mean KL per position.
+    public double Kl => KlPerPosition.Average();
+
+    /// exp(mean -log p(next token)).
+    public double PerplexityEdited => NllPerToken.Length == 0 ? double.NaN : Math.Exp(NllPerToken.Average());
+}

@@ -92,7 +92,12 @@ public class RunEndToEndTests
         all.Where(r => r.Metric == MetricNames.PronounBias && !r.IsBaseline).Should().OnlyContain(r => r.Effect != null && r.EffectCiLow <= r.Effect && r.Effect <= r.EffectCiHigh);
         all.Where(r => r.Metric == MetricNames.PronounBias && r.Dataset == "gender").Select(r => r.Label).Distinct().Should().BeEquivalentTo([null, "female", "male"]);
         all.Where(r => r.Metric is MetricNames.ProbeAccuracy or MetricNames.ProbeMajority).Should().OnlyContain(r => r.Label == null, "probe accuracy stays pooled");
-        rows.Where(r => r.Metric == MetricNames.Directions || r.Split == ResultRow.TextSplit).Should().OnlyContain(r => r.N == null && r.CiLow == null);
+        rows.Where(r => r.Metric == MetricNames.Directions).Should().OnlyContain(r => r.N == null && r.CiLow == null);
+        // Text metrics: KL is a mean over positions (items clustered by text); perplexity is the exp
+        // of a mean, so it has the mapped interval but no n.
+        rows.Where(r => r.Split == ResultRow.TextSplit && r.Metric == MetricNames.KlDamage).Should().OnlyContain(r => r.N > 0 && r.CiLow <= r.Value + 1e-12);
+        rows.Where(r => r.Split == ResultRow.TextSplit && r.Metric == MetricNames.Perplexity)
+            .Should().OnlyContain(r => r.N == null && r.CiLow <= r.Value && r.Value <= r.CiHigh && r.CiLow > 1);
 
         // Every fitted basis is in directions/<site>/<label>.safetensors: orthonormal rows, the centres
         // the edits used, and what it is in the metadata.

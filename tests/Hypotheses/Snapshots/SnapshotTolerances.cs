@@ -68,8 +68,9 @@ public sealed record SnapshotTolerances(IReadOnlyDictionary<string, SnapshotTole
             // Whether an RLACE fit met its stop criterion (1 / 0; a seed aggregate: the share of
             // seeds), and the steps it played (a multiple of evaluate_every): decided at evaluations
             // far apart in steps; a machine on which one flips would move every number after it.
-            ["stop_reached"] = SnapshotTolerance.Exact,
-            ["fit_steps"] = SnapshotTolerance.Exact,
+            // Equal up to the display rounding of a seed aggregate's share and sd (521.4978 -> 521.5).
+            ["stop_reached"] = new(1e-9, 0),
+            ["fit_steps"] = new(1e-9, 0),
             // An effect's null rank, (1 + #{|null| >= |effect|}) / (N + 1): a step of 1/(N + 1) each
             // time a random basis's effect crosses the method's, which float noise of the size of the
             // bias's tolerance can do for an effect inside the null; 0.03 is three steps at N = 100.

@@ -39,6 +39,15 @@ public sealed class EvidenceRows(int resamples, int seed)
         }
     }
 
+    /// A row whose value is an increasing function of the mean of `items` (perplexity = exp of the
+    /// mean -log p): the value and the 95 % interval mapped through it (percentile bounds map
+    /// unchanged), no `n` (it is not a mean of its items) and no items in items.jsonl.
+    public ResultRow Mapped(ResultRow row, Items items, Func<double, double> ofMean)
+    {
+        var ci = ClusterBootstrap.Mean(items, resamples, seed);
+        return row with { Value = ofMean(items.Mean), CiLow = ofMean(ci.Low), CiHigh = ofMean(ci.High) };
+    }
+
     /// The unedited items of a measurement, once added.
     public Items? Baseline(string model, string site, string dataset, string split, string metric) =>
         _baselines.GetValueOrDefault((model, site, dataset, split, metric));
