@@ -22,34 +22,22 @@ public sealed record LeaceOptions
     /// Singular values of the whitened cross-covariance at or below this are dropped.
     public double SvdTol { get; init; } = 0.01;
 
-    internal static IReadOnlyList<EraserOption> Declared { get; } = new[]
-    {
-        EraserOption.Switch("affine", true, "erase around the training mean, keeping the mean of the rows (off: a linear edit around the origin)"),
-        EraserOption.Switch("orth", false, "orthogonal projection instead of LEACE's oblique one (the library's method \"orth\")"),
-        EraserOption.Switch("shrinkage", true, "optimal linear shrinkage of the covariance of x (off: Bessel's n - 1)"),
-        EraserOption.Switch("constrain_cov_trace", true, "never let the edit increase the trace of the covariance of x"),
-        EraserOption.Number("svd_tol", 0.01, "drop singular values of the whitened cross-covariance at or below this", min: 0, minExclusive: true),
-    };
+    /// The options, declared once (OptionField).
+    public static IReadOnlyList<OptionField<LeaceOptions>> Fields { get; } =
+    [
+        OptionField<LeaceOptions>.Switch("affine", "erase around the training mean, keeping the mean of the rows (off: a linear edit around the origin)", o => o.Affine, (o, v) => o with { Affine = v }),
+        OptionField<LeaceOptions>.Switch("orth", "orthogonal projection instead of LEACE's oblique one (the library's method \"orth\")", o => o.Orth, (o, v) => o with { Orth = v }),
+        OptionField<LeaceOptions>.Switch("shrinkage", "optimal linear shrinkage of the covariance of x (off: Bessel's n - 1)", o => o.Shrinkage, (o, v) => o with { Shrinkage = v }),
+        OptionField<LeaceOptions>.Switch("constrain_cov_trace", "never let the edit increase the trace of the covariance of x", o => o.ConstrainCovTrace, (o, v) => o with { ConstrainCovTrace = v }),
+        OptionField<LeaceOptions>.Number("svd_tol", "drop singular values of the whitened cross-covariance at or below this", o => o.SvdTol, (o, v) => o with { SvdTol = v }, min: 0, minExclusive: true),
+    ];
 
-    public static LeaceOptions From(EraserOptions o) => new()
-    {
-        Affine = o.Bool("affine"), Orth = o.Bool("orth"), Shrinkage = o.Bool("shrinkage"),
-        ConstrainCovTrace = o.Bool("constrain_cov_trace"), SvdTol = o.Double("svd_tol"),
-    };
+    internal static IReadOnlyList<EraserOption> Declared { get; } = Fields.Select(f => f.Option).ToList();
+
+    public static LeaceOptions From(EraserOptions o) => Fields.FromStrings(o.Values);
 
     /// The options in metadata form.
-    public IReadOnlyDictionary<string, string> ToDictionary() => new SortedDictionary<string, string>(StringComparer.Ordinal)
-    {
-        ["affine"] = Affine ? "true" : "false",
-        ["orth"] = Orth ? "true" : "false",
-        ["shrinkage"] = Shrinkage ? "true" : "false",
-        ["constrain_cov_trace"] = ConstrainCovTrace ? "true" : "false",
-        ["svd_tol"] = EraserOption.Format(SvdTol),
-    };
+    public IReadOnlyDictionary<string, string> ToDictionary() => new SortedDictionary<string, string>(Fields.ToStrings(this).ToDictionary(), StringComparer.Ordinal);
 
-    internal void Check()
-    {
-        if (!(SvdTol > 0) || !double.IsFinite(SvdTol))
-            throw new UsageException($"LEACE option svd_tol must be a positive number, got {SvdTol}");
-    }
+    internal void Check() => Fields.Validate(this);
 }

@@ -9,23 +9,18 @@ public sealed record OracleLeaceOptions
     /// Singular values of the covariance of z at or below this are dropped from its pseudo-inverse.
     public double SvdTol { get; init; } = 0.01;
 
-    internal static IReadOnlyList<EraserOption> Declared { get; } = new[]
-    {
-        EraserOption.Switch("shrinkage", false, "optimal linear shrinkage of the covariance of z"),
-        EraserOption.Number("svd_tol", 0.01, "drop singular values of the covariance of z at or below this", min: 0, minExclusive: true),
-    };
+    /// The options, declared once (OptionField).
+    public static IReadOnlyList<OptionField<OracleLeaceOptions>> Fields { get; } =
+    [
+        OptionField<OracleLeaceOptions>.Switch("shrinkage", "optimal linear shrinkage of the covariance of z", o => o.Shrinkage, (o, v) => o with { Shrinkage = v }),
+        OptionField<OracleLeaceOptions>.Number("svd_tol", "drop singular values of the covariance of z at or below this", o => o.SvdTol, (o, v) => o with { SvdTol = v }, min: 0, minExclusive: true),
+    ];
 
-    public static OracleLeaceOptions From(EraserOptions o) => new() { Shrinkage = o.Bool("shrinkage"), SvdTol = o.Double("svd_tol") };
+    internal static IReadOnlyList<EraserOption> Declared { get; } = Fields.Select(f => f.Option).ToList();
 
-    public IReadOnlyDictionary<string, string> ToDictionary() => new SortedDictionary<string, string>(StringComparer.Ordinal)
-    {
-        ["shrinkage"] = Shrinkage ? "true" : "false",
-        ["svd_tol"] = EraserOption.Format(SvdTol),
-    };
+    public static OracleLeaceOptions From(EraserOptions o) => Fields.FromStrings(o.Values);
 
-    internal void Check()
-    {
-        if (!(SvdTol > 0) || !double.IsFinite(SvdTol))
-            throw new UsageException($"oracle LEACE option svd_tol must be a positive number, got {SvdTol}");
-    }
+    public IReadOnlyDictionary<string, string> ToDictionary() => new SortedDictionary<string, string>(Fields.ToStrings(this).ToDictionary(), StringComparer.Ordinal);
+
+    internal void Check() => Fields.Validate(this);
 }

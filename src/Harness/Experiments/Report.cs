@@ -28,8 +28,9 @@ public static class Report
     {
         if (spec.Hypothesis is not { } h) return null;
         var pooled = Pooled(rows);
-        var verdict = VerdictRules.Find(h)!.Decide(pooled);
-        var query = new ResultQuery(pooled);
+        var labels = RunLabels.Of(spec);
+        var verdict = VerdictRules.Find(h)!.Decide(pooled, labels);
+        var query = new ResultQuery(pooled, labels);
         return verdict with { Evidence = [.. verdict.Evidence, .. query.Models.SelectMany(m => query.For(m).SeedLines())] };
     }
 

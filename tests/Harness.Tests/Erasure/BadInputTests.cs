@@ -93,7 +93,7 @@ public class BadInputTests
         Refused(() => LeaceEraser.Definition.Defaults().With("rank", 2L))
             .Message.Should().Be("options: 'rank' is not an option (options: affine, constrain_cov_trace, orth, shrinkage, svd_tol)");
         Refused(() => _ = new LeaceFitter(3, Concept.Labels(2), new LeaceOptions { SvdTol = -1 }))
-            .Message.Should().Be("LEACE option svd_tol must be a positive number, got -1");
+            .Message.Should().Be("option 'svd_tol' must be a number above 0, got '-1'");
     }
 
     [Test]

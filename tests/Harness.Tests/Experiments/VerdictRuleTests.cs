@@ -10,6 +10,10 @@ public class VerdictRuleTests
     private sealed class Rows
     {
         private readonly Dictionary<(string, string, string), double> _baselines = new();
+        private readonly Dictionary<string, MethodLabel> _methods = new();
+
+        /// What the labels stand for, as a spec would say: each Fit's method and concept, the edits' kinds.
+        public RunLabels Labels => new(_methods, EditKinds);
         public List<ResultRow> List { get; } = new();
         public string Model { get; set; } = "gpt2";
         public string Site { get; set; } = "blocks.6.hook_resid_post";
@@ -26,8 +30,10 @@ public class VerdictRuleTests
             return this;
         }
 
+        /// A fitted method: its directions row, and its label's method (the label up to "(" or "@").
         public Rows Fit(string method, string dataset = "gender", int k = 1)
         {
+            _methods[method] = new MethodLabel(method.Split('(', '@')[0], dataset);
             List.Add(new ResultRow("x", Model, Site, method, "fit", dataset, "train", MetricNames.Directions, k));
             return this;
         }
@@ -40,6 +46,13 @@ public class VerdictRuleTests
     }
 
     private const string Project = "project(centre=median)", Reflect = "reflect(centre=median)", Amplify = "amplify(centre=median)";
+
+    private static readonly Dictionary<string, string> EditKinds = new()
+    {
+        [Project] = "project", [Reflect] = "reflect", [Amplify] = "amplify", ["erase"] = "erase",
+    };
+
+    private static Verdict Decide(IVerdictRule rule, Rows rows) => rule.Decide(rows.List, rows.Labels);
 
     /// The discussion's numbers on GPT-2 (RLACE and the probe), each ± 0.02, beyond the null.
     private static Rows Discussion() => new Rows().Baseline(0.87)
@@ -61,19 +74,19 @@ public class VerdictRuleTests
     [Test]
     public void TheDiscussionsNumbersGiveRlacesVerdictWithTheDisagreementListed()
     {
-        var rows = Discussion().List;
-        var projection = new ProjectionRule().Decide(rows);
+        var rows = Discussion();
+        var projection = Decide(new ProjectionRule(), rows);
         projection.Word.Should().Be(Verdict.Supported);
         projection.Methods.Select(m => m.Method).Should().Equal("rlace", "probe");
         projection.Methods[0].Line.Should().Be("rlace: supported (effect -0.140 [-0.160, -0.120] < 0.000; null rank 0.010 <= 0.050)");
         projection.Evidence.Should().Contain("random (control, draw 0): bias 0.870 -> 0.870 on gender");
 
-        var swap = new SwapRule().Decide(rows);
+        var swap = Decide(new SwapRule(), rows);
         swap.Word.Should().Be(Verdict.Supported, "RLACE inverts the bias; the probe's failure is a result, not a muddle");
         Word(swap, "probe").Should().Be(Verdict.NotSupported);
         swap.Evidence[^1].Should().Be("overall: rlace's verdict, the method the hypothesis is about; disagreeing: probe (not supported)");
 
-        var amplify = new AmplifyRule().Decide(rows);
+        var amplify = Decide(new AmplifyRule(), rows);
         amplify.Word.Should().Be(Verdict.NotSupported, "RLACE's bias went down (0.83)");
         Word(amplify, "probe").Should().Be(Verdict.Supported);
     }
@@ -82,11 +95,11 @@ public class VerdictRuleTests
     public void AnEffectWithinTheNullOrAnIntervalReachingTheBoundaryIsNotSupported()
     {
         var rows = new Rows().Baseline(0.8).Fit("probe")
-            .Bias("probe", Project, 0.7, rank: 0.2).Bias("probe", Reflect, 0.01).Bias("probe", Amplify, 0.81).List;
-        new ProjectionRule().Decide(rows).Word.Should().Be(Verdict.NotSupported, "random directions do as much");
-        new SwapRule().Decide(rows).Word.Should().Be(Verdict.NotSupported, "the edited bias's interval [-0.01, 0.03] reaches 0");
-        new AmplifyRule().Decide(rows).Word.Should().Be(Verdict.NotSupported);
-        new ProjectionRule().Decide(rows).Evidence[^1].Should().Be("overall: no rlace result, so the methods' common verdict");
+            .Bias("probe", Project, 0.7, rank: 0.2).Bias("probe", Reflect, 0.01).Bias("probe", Amplify, 0.81);
+        Decide(new ProjectionRule(), rows).Word.Should().Be(Verdict.NotSupported, "random directions do as much");
+        Decide(new SwapRule(), rows).Word.Should().Be(Verdict.NotSupported, "the edited bias's interval [-0.01, 0.03] reaches 0");
+        Decide(new AmplifyRule(), rows).Word.Should().Be(Verdict.NotSupported);
+        Decide(new ProjectionRule(), rows).Evidence[^1].Should().Be("overall: no rlace result, so the methods' common verdict");
     }
 
     [Test]
@@ -98,24 +111,26 @@ public class VerdictRuleTests
             new("x", "m", "s", "rlace", "fit", "gender", "train", MetricNames.Directions, 1),
             new("x", "m", "s", "rlace", Project, "gender", "test", MetricNames.PronounBias, 0.2),
         };
-        var verdict = new ProjectionRule().Decide(rows);
+        var labels = new RunLabels(new Dictionary<string, MethodLabel> { ["rlace"] = new("rlace", "gender") }, EditKinds);
+        var verdict = new ProjectionRule().Decide(rows, labels);
         verdict.Word.Should().Be(Verdict.Inconclusive);
         verdict.Methods.Single().Line.Should().Be("rlace: inconclusive (no interval for the effect)");
-        var noNull = Discussion().List.Select(r => r with { NullRank = null }).ToList();
-        new ProjectionRule().Decide(noNull).Word.Should().Be(Verdict.Inconclusive);
+        var discussion = Discussion();
+        var noNull = discussion.List.Select(r => r with { NullRank = null }).ToList();
+        new ProjectionRule().Decide(noNull, discussion.Labels).Word.Should().Be(Verdict.Inconclusive);
     }
 
     [Test]
     public void MissingRowsAreInconclusive()
     {
-        var rows = new Rows().Baseline(0.8).Fit("probe").Bias("probe", Project, 0.5).List;
-        var swap = new SwapRule().Decide(rows);
+        var rows = new Rows().Baseline(0.8).Fit("probe").Bias("probe", Project, 0.5);
+        var swap = Decide(new SwapRule(), rows);
         swap.Word.Should().Be(Verdict.Inconclusive);
         swap.Evidence.Single().Should().Be("missing results: no reflect edit");
         foreach (var rule in VerdictRules.All)
-            rule.Decide([]).Word.Should().Be(Verdict.Inconclusive, rule.Name);
-        new DropoutRule().Decide(rows).Word.Should().Be(Verdict.Inconclusive);
-        new LeaceRule().Decide(rows).Word.Should().Be(Verdict.Inconclusive);
+            rule.Decide([], rows.Labels).Word.Should().Be(Verdict.Inconclusive, rule.Name);
+        Decide(new DropoutRule(), rows).Word.Should().Be(Verdict.Inconclusive);
+        Decide(new LeaceRule(), rows).Word.Should().Be(Verdict.Inconclusive);
     }
 
     private static Rows TwoModels(double withDropout, double withoutDropout)
@@ -128,11 +143,11 @@ public class VerdictRuleTests
     [Test]
     public void Dropout()
     {
-        var verdict = new DropoutRule().Decide(TwoModels(0.85, 0.5).List);
+        var verdict = Decide(new DropoutRule(), TwoModels(0.85, 0.5));
         verdict.Word.Should().Be(Verdict.Supported);
         verdict.Methods.Single().Line.Should().Be("rlace: supported (effect -0.400 [-0.420, -0.380] < 0.000; null rank 0.010 <= 0.050; "
             + "effect -0.050 [-0.070, -0.030] on gpt2-dropout > -0.400 [-0.420, -0.380] on gpt2-nodropout)");
-        new DropoutRule().Decide(TwoModels(0.52, 0.5).List).Word.Should().Be(Verdict.NotSupported, "the two effects' intervals overlap");
+        Decide(new DropoutRule(), TwoModels(0.52, 0.5)).Word.Should().Be(Verdict.NotSupported, "the two effects' intervals overlap");
     }
 
     [Test]
@@ -142,20 +157,20 @@ public class VerdictRuleTests
             .Fit("probe", "random").Fit("probe@gender", "gender").Fit("random", "random")
             .Bias("probe", Project, 0.9, "random").Bias("probe", Reflect, 0.3, "random")
             .Bias("probe@gender", Reflect, 0.2, "gender").Bias("random", Reflect, 0.85, "random");
-        var verdict = new RandomBreakageRule().Decide(rows.List);
+        var verdict = Decide(new RandomBreakageRule(), rows);
         verdict.Word.Should().Be(Verdict.Supported, "one edit that breaks the ten prompts is enough");
         Word(verdict, "probe@gender").Should().Be(Verdict.Supported);
         var within = new Rows().Baseline(0.9, "random").Baseline(0.95, "gender").Fit("probe", "random").Fit("probe@gender", "gender")
             .Bias("probe", Reflect, 0.6, "random", rank: 0.3).Bias("probe@gender", Reflect, 0.2, "gender");
-        new RandomBreakageRule().Decide(within.List).Word.Should().Be(Verdict.NotSupported, "random directions break them as much");
+        Decide(new RandomBreakageRule(), within).Word.Should().Be(Verdict.NotSupported, "random directions break them as much");
     }
 
     [Test]
     public void Gradient()
     {
         var rows = new Rows().Baseline(0.9).Fit("gradient").Fit("rlace").Fit("probe")
-            .Bias("gradient", Project, 0.8).Bias("rlace", Project, 0.5).Bias("probe", Project, 0.81).List;
-        var verdict = new GradientRule().Decide(rows);
+            .Bias("gradient", Project, 0.8).Bias("rlace", Project, 0.5).Bias("probe", Project, 0.81);
+        var verdict = Decide(new GradientRule(), rows);
         verdict.Word.Should().Be(Verdict.Supported, "projecting the gradient out lowers the bias beyond the null");
         verdict.Evidence.Should().Contain("the gradient lowers the bias less than rlace's: effect -0.100 [-0.120, -0.080] vs -0.400 [-0.420, -0.380]")
             .And.Contain("the gradient's effect is not distinguishable from probe's: effect -0.100 [-0.120, -0.080] vs -0.090 [-0.110, -0.070]");
@@ -167,7 +182,7 @@ public class VerdictRuleTests
         var rows = new Rows().Baseline(0.9).Add("none", "none", MetricNames.ProbeAccuracy, 1.0);
         foreach (var (k, acc, bias) in new[] { (1, 0.95, 0.85), (2, 0.8, 0.6), (4, 0.52, 0.3) })
             rows.Fit($"inlp(iterations={k})", k: k).Bias($"inlp(iterations={k})", "erase", bias).Probe($"inlp(iterations={k})", "erase", acc);
-        var verdict = new OverdeterminedRule().Decide(rows.List);
+        var verdict = Decide(new OverdeterminedRule(), rows);
         verdict.Word.Should().Be(Verdict.Supported);
         Word(verdict, "inlp(iterations=4)").Should().Be(Verdict.NotSupported, "0.52 [0.48, 0.56] reaches the majority 0.5");
         verdict.Evidence[^2].Should().Be("probe at chance after 4 direction(s); bias halved after 4");
@@ -178,8 +193,8 @@ public class VerdictRuleTests
     {
         Rows Case(double kept, double removed) => new Rows().Add("none", "none", MetricNames.ProbeAccuracy, 0.99).Fit("probe")
             .Probe("probe", "keep", kept).Probe("probe", Project, removed);
-        new ProbeSubspaceRule().Decide(Case(0.97, 0.9).List).Word.Should().Be(Verdict.Supported);
-        new ProbeSubspaceRule().Decide(Case(0.97, 0.53).List).Word.Should().Be(Verdict.NotSupported, "removing it brings the probe to chance");
+        Decide(new ProbeSubspaceRule(), Case(0.97, 0.9)).Word.Should().Be(Verdict.Supported);
+        Decide(new ProbeSubspaceRule(), Case(0.97, 0.53)).Word.Should().Be(Verdict.NotSupported, "removing it brings the probe to chance");
     }
 
     [Test]
@@ -188,10 +203,10 @@ public class VerdictRuleTests
         var rows = new Rows().Fit("rlace")
             .Add("rlace", Project, MetricNames.KlDamage, 0.3).Add("rlace", Project, MetricNames.KlDamage, 0.01, "controls", halfWidth: 0.005)
             .Add("rlace", Project, MetricNames.GenerationDivergence, 1.5, halfWidth: 0.5).Add("rlace", Project, MetricNames.GenerationDivergence, 7, "controls", halfWidth: 0.5)
-            .Add("rlace", Project, MetricNames.PronounBias, 0.5).Add("rlace", Project, MetricNames.PronounBias, 0.9, "controls").List;
-        new CollateralDamageRule().Decide(rows).Word.Should().Be(Verdict.Supported);
-        var overlap = rows.Select(r => r.Metric == MetricNames.GenerationDivergence && r.Dataset == "controls" ? r with { CiLow = 1.8 } : r).ToList();
-        new CollateralDamageRule().Decide(overlap).Word.Should().Be(Verdict.NotSupported);
+            .Add("rlace", Project, MetricNames.PronounBias, 0.5).Add("rlace", Project, MetricNames.PronounBias, 0.9, "controls");
+        Decide(new CollateralDamageRule(), rows).Word.Should().Be(Verdict.Supported);
+        var overlap = rows.List.Select(r => r.Metric == MetricNames.GenerationDivergence && r.Dataset == "controls" ? r with { CiLow = 1.8 } : r).ToList();
+        new CollateralDamageRule().Decide(overlap, rows.Labels).Word.Should().Be(Verdict.NotSupported);
     }
 
     [Test]
@@ -199,14 +214,14 @@ public class VerdictRuleTests
     {
         var rows = new Rows().Baseline(0.9).Baseline(0.8, "politics").Fit("probe").Fit("probe@politics", "politics")
             .Bias("probe", Reflect, 0.1).Bias("probe", Reflect, 0.78, "politics")
-            .Bias("probe@politics", Reflect, 0.2, "politics").Bias("probe@politics", Reflect, 0.5).List;
-        var verdict = new CrossConceptRule().Decide(rows);
+            .Bias("probe@politics", Reflect, 0.2, "politics").Bias("probe@politics", Reflect, 0.5);
+        var verdict = Decide(new CrossConceptRule(), rows);
         verdict.Word.Should().Be(Verdict.Supported, "both methods agree");
         Word(verdict, "probe").Should().Be(Verdict.Supported);
         verdict.Methods[1].Checks[^1].Line.Should().Be("|effect| on politics at least 0.580 > at most 0.420 on gender (effect -0.400 [-0.420, -0.380])");
-        var close = rows.Select(r => r.Method == "probe@politics" && r.Dataset == "gender" && r.Metric == MetricNames.PronounBias
+        var close = rows.List.Select(r => r.Method == "probe@politics" && r.Dataset == "gender" && r.Metric == MetricNames.PronounBias
             ? r with { EffectCiLow = -0.62 } : r).ToList();
-        var mixed = new CrossConceptRule().Decide(close);
+        var mixed = new CrossConceptRule().Decide(close, rows.Labels);
         Word(mixed, "probe@politics").Should().Be(Verdict.NotSupported);
         mixed.Word.Should().Be(Verdict.Mixed, "no RLACE ran and the two methods disagree");
     }
@@ -220,7 +235,7 @@ public class VerdictRuleTests
             rows.Site = $"blocks.{l}.hook_resid_post";
             rows.Baseline(0.9).Fit("rlace").Bias("rlace", Reflect, reflect).Bias("rlace", Amplify, 0.92);
         }
-        var verdict = new LayerSweepRule().Decide(rows.List);
+        var verdict = Decide(new LayerSweepRule(), rows);
         verdict.Word.Should().Be(Verdict.NotSupported, "at blocks.0 the reflection's effect [-0.03, 0.01] reaches 0");
         verdict.Evidence[0].Should().Be("largest drop under reflect(centre=median): effect -0.600 at blocks.1.hook_resid_post (rlace)");
     }
@@ -235,9 +250,9 @@ public class VerdictRuleTests
                 rows.Bias(m, "erase", 0.4).Probe(m, "erase", acc).Add(m, "erase", MetricNames.KlDamage, kl, "controls", halfWidth: 0.01);
             return rows;
         }
-        var verdict = new LeaceRule().Decide(Case(0.01).List);
+        var verdict = Decide(new LeaceRule(), Case(0.01));
         verdict.Word.Should().Be(Verdict.Supported);
         Word(verdict, "rlace").Should().Be(Verdict.NotSupported, "its retrained probe, 0.70 [0.66, 0.74], is above chance");
-        new LeaceRule().Decide(Case(0.2).List).Word.Should().Be(Verdict.NotSupported, "more damage than RLACE");
+        Decide(new LeaceRule(), Case(0.2)).Word.Should().Be(Verdict.NotSupported, "more damage than RLACE");
     }
 }

@@ -1,3 +1,4 @@
+using Harness.Erasure;
 using static Harness.Experiments.Verdicts.ResultQuery;
 
 namespace Harness.Experiments.Verdicts;
@@ -20,9 +21,9 @@ public abstract class BiasEditRule : IVerdictRule
     /// The claim per method: which quantity, on which side of which boundary.
     protected abstract (MethodEvidence.Quantity Quantity, MethodEvidence.Side Side, double Boundary) PerMethod { get; }
 
-    public Verdict Decide(IReadOnlyList<ResultRow> rows)
+    public Verdict Decide(IReadOnlyList<ResultRow> rows, RunLabels labels)
     {
-        var q = new ResultQuery(rows);
+        var q = new ResultQuery(rows, labels);
         var edit = q.Edit(EditFamily);
         if (edit is null) return Verdict.Missing($"no {EditFamily} edit");
         var methods = new List<MethodVerdict>();
@@ -34,12 +35,12 @@ public abstract class BiasEditRule : IVerdictRule
             var before = q.Baseline(MetricNames.PronounBias, dataset);
             var row = q.Row(MetricNames.PronounBias, m, edit, dataset);
             if (before is null || row is null) return Verdict.Missing($"pronoun_bias of {m} on {dataset}");
-            bool control = IsFamily(m, "random");
+            bool control = q.IsRandom(m);
             evidence.Add($"{m}{(control ? " (control, draw 0)" : "")}: bias {F(before)} -> {F(row.Value)} on {dataset}");
             if (!control)
                 methods.Add(MethodVerdict.Of(m, [MethodEvidence.Judge(row, PerMethod.Quantity, PerMethod.Side, PerMethod.Boundary, MethodEvidence.MaxBiasWidth)]));
         }
         if (methods.Count == 0) return Verdict.Missing("no direction method besides random");
-        return Verdict.Of("rlace", methods, evidence);
+        return Verdict.Of(RlaceEraser.MethodName, q.Family(RlaceEraser.MethodName).FirstOrDefault(), methods, evidence);
     }
 }

@@ -1,3 +1,4 @@
+using Harness.Erasure;
 using static Harness.Experiments.Verdicts.ResultQuery;
 
 namespace Harness.Experiments.Verdicts;
@@ -14,13 +15,13 @@ public sealed class CollateralDamageRule : IVerdictRule
     public string Claim => "edits damage the concept's prompts more than control prompts (KL at the last position, first divergence): disjoint intervals";
     public RuleNeeds Needs => new() { Metrics = [MetricNames.KlDamage], Evaluated = 2 };
 
-    public Verdict Decide(IReadOnlyList<ResultRow> rows)
+    public Verdict Decide(IReadOnlyList<ResultRow> rows, RunLabels labels)
     {
-        var q = new ResultQuery(rows);
+        var q = new ResultQuery(rows, labels);
         var methods = new List<MethodVerdict>();
         var edits = rows.Where(r => r.Model == q.Model && r.Site == q.Site && r.Metric == MetricNames.KlDamage && r.Split != ResultRow.TextSplit && !r.IsBaseline)
             .Select(r => r.Edit).Distinct().ToList();
-        foreach (var m in q.Methods.Where(m => !IsFamily(m, "random")))
+        foreach (var m in q.Judged)
         {
             var concept = q.ConceptOf(m);
             if (concept is null) continue;
@@ -46,6 +47,6 @@ public sealed class CollateralDamageRule : IVerdictRule
             if (checks.Count > 0) methods.Add(MethodVerdict.Of(m, checks));
         }
         if (methods.Count == 0) return Verdict.Missing("kl_damage on the concept and a control dataset");
-        return Verdict.Of("rlace", methods, []);
+        return Verdict.Of(RlaceEraser.MethodName, q.Family(RlaceEraser.MethodName).FirstOrDefault(), methods, []);
     }
 }

@@ -1,3 +1,4 @@
+using Harness.Erasure;
 using static Harness.Experiments.Verdicts.ResultQuery;
 
 namespace Harness.Experiments.Verdicts;
@@ -15,15 +16,15 @@ public sealed class CrossConceptRule : IVerdictRule
     public string Claim => "an edit along one concept's direction changes its own bias (beyond the null) more than another concept's: disjoint |effect| intervals";
     public RuleNeeds Needs => new() { Edits = [["reflect", "project"]], Metrics = [MetricNames.PronounBias], Null = true, Concepts = 2, Evaluated = 2 };
 
-    public Verdict Decide(IReadOnlyList<ResultRow> rows)
+    public Verdict Decide(IReadOnlyList<ResultRow> rows, RunLabels labels)
     {
-        var q = new ResultQuery(rows);
+        var q = new ResultQuery(rows, labels);
         var edit = q.Edit("reflect") ?? q.Edit("project");
         if (edit is null) return Verdict.Missing("no reflect or project edit");
         var concepts = q.Methods.Select(q.ConceptOf).OfType<string>().Distinct().ToList();
         if (concepts.Count < 2) return Verdict.Missing($"methods fitted on two concepts, got {string.Join(", ", concepts)}");
         var methods = new List<MethodVerdict>();
-        foreach (var m in q.Methods.Where(m => !IsFamily(m, "random")))
+        foreach (var m in q.Judged)
         {
             var own = q.ConceptOf(m);
             if (own is null || q.Row(MetricNames.PronounBias, m, edit, own) is not { } ownRow) continue;
@@ -35,7 +36,7 @@ public sealed class CrossConceptRule : IVerdictRule
             methods.Add(MethodVerdict.Of(m, checks));
         }
         if (methods.Count == 0) return Verdict.Missing("pronoun_bias of each concept's methods on their own concept's prompts");
-        return Verdict.Of("rlace", methods, [$"edit: {edit}"]);
+        return Verdict.Of(RlaceEraser.MethodName, q.Family(RlaceEraser.MethodName).FirstOrDefault(), methods, [$"edit: {edit}"]);
     }
 
     /// Whether |effect| on `own` exceeds |effect| on `other`, from their intervals.

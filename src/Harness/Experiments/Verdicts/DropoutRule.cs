@@ -1,3 +1,4 @@
+using Harness.Erasure;
 using static Harness.Experiments.Verdicts.ResultQuery;
 
 namespace Harness.Experiments.Verdicts;
@@ -16,9 +17,9 @@ public sealed class DropoutRule : IVerdictRule
     public string Claim => "removing the direction lowers the bias less in the dropout-trained model than in the one without dropout: the two effects' intervals disjoint";
     public RuleNeeds Needs => new() { Edits = [["project"]], Metrics = [MetricNames.PronounBias], Null = true };
 
-    public Verdict Decide(IReadOnlyList<ResultRow> rows)
+    public Verdict Decide(IReadOnlyList<ResultRow> rows, RunLabels labels)
     {
-        var all = new ResultQuery(rows);
+        var all = new ResultQuery(rows, labels);
         bool NoDropout(string m) => m.Contains("nodropout", StringComparison.OrdinalIgnoreCase) || m.Contains("no-dropout", StringComparison.OrdinalIgnoreCase);
         var without = all.Models.FirstOrDefault(NoDropout);
         var with = all.Models.FirstOrDefault(m => !NoDropout(m));
@@ -30,7 +31,7 @@ public sealed class DropoutRule : IVerdictRule
         if (edit is null) return Verdict.Missing("no project edit");
         var methods = new List<MethodVerdict>();
         var evidence = new List<string>();
-        foreach (var m in qWith.Methods.Where(m => !IsFamily(m, "random")))
+        foreach (var m in qWith.Judged)
         {
             var dataset = qWith.ConceptOf(m);
             if (dataset is null) continue;
@@ -45,6 +46,6 @@ public sealed class DropoutRule : IVerdictRule
             ]));
         }
         if (methods.Count == 0) return Verdict.Missing("no direction method besides random");
-        return Verdict.Of("rlace", methods, evidence);
+        return Verdict.Of(RlaceEraser.MethodName, qWith.Family(RlaceEraser.MethodName).FirstOrDefault(), methods, evidence);
     }
 }

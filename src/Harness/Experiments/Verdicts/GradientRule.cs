@@ -1,3 +1,4 @@
+using Harness.Erasure;
 using static Harness.Experiments.Verdicts.ResultQuery;
 
 namespace Harness.Experiments.Verdicts;
@@ -13,9 +14,9 @@ public sealed class GradientRule : IVerdictRule
     public string Claim => "projecting out the logit-difference gradient lowers the bias (effect below 0, beyond the null), compared with RLACE and the probe";
     public RuleNeeds Needs => new() { Edits = [["project"]], Metrics = [MetricNames.PronounBias], Methods = [DirectionMethods.Gradient], Null = true };
 
-    public Verdict Decide(IReadOnlyList<ResultRow> rows)
+    public Verdict Decide(IReadOnlyList<ResultRow> rows, RunLabels labels)
     {
-        var q = new ResultQuery(rows);
+        var q = new ResultQuery(rows, labels);
         var edit = q.Edit("project");
         if (edit is null) return Verdict.Missing("no project edit");
         var gradient = q.Family(DirectionMethods.Gradient).FirstOrDefault();
@@ -25,11 +26,11 @@ public sealed class GradientRule : IVerdictRule
         if (g is null) return Verdict.Missing("pronoun_bias of the gradient direction");
         var methods = new List<MethodVerdict>();
         var evidence = new List<string>();
-        foreach (var m in q.Methods.Where(m => !IsFamily(m, "random")))
+        foreach (var m in q.Judged)
         {
             if (Row(m) is not { } row) continue;
             methods.Add(MethodVerdict.Of(m, [MethodEvidence.Judge(row, MethodEvidence.Quantity.Effect, MethodEvidence.Side.Below, 0, MethodEvidence.MaxBiasWidth)]));
-            if (m == gradient || !(IsFamily(m, "rlace") || IsFamily(m, "probe"))) continue;
+            if (m == gradient || !(q.Labels.Is(m, RlaceEraser.MethodName) || q.Labels.Is(m, ProbeEraser.MethodName))) continue;
             // Larger drop = more negative effect: the gradient beats m when m's effect lies above.
             var beats = MethodEvidence.Exceeds(row, m, g, gradient, MethodEvidence.Quantity.Effect);
             var loses = MethodEvidence.Exceeds(g, gradient, row, m, MethodEvidence.Quantity.Effect);
@@ -38,6 +39,6 @@ public sealed class GradientRule : IVerdictRule
                 : "the gradient's effect is not distinguishable from";
             evidence.Add($"{say} {m}'s: effect {F(g.Effect)} [{F(g.EffectCiLow)}, {F(g.EffectCiHigh)}] vs {F(row.Effect)} [{F(row.EffectCiLow)}, {F(row.EffectCiHigh)}]");
         }
-        return Verdict.Of(gradient, methods, evidence);
+        return Verdict.Of(DirectionMethods.Gradient, gradient, methods, evidence);
     }
 }

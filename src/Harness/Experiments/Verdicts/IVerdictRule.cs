@@ -15,5 +15,6 @@ public interface IVerdictRule
     /// What the rule reads: a spec naming the hypothesis without it is refused when parsed.
     RuleNeeds Needs { get; }
 
-    Verdict Decide(IReadOnlyList<ResultRow> rows);
+    /// Judges the pooled rows; `labels` says what their method and edit labels stand for.
+    Verdict Decide(IReadOnlyList<ResultRow> rows, RunLabels labels);
 }

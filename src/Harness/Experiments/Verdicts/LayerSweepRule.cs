@@ -1,3 +1,4 @@
+using Harness.Erasure;
 using static Harness.Experiments.Verdicts.ResultQuery;
 
 namespace Harness.Experiments.Verdicts;
@@ -14,9 +15,9 @@ public sealed class LayerSweepRule : IVerdictRule
     public string Claim => "at every layer the negative intervention lowers the bias (effect below 0, beyond the null) and the positive one does not";
     public RuleNeeds Needs => new() { Edits = [["reflect", "project"]], Metrics = [MetricNames.PronounBias], Null = true };
 
-    public Verdict Decide(IReadOnlyList<ResultRow> rows)
+    public Verdict Decide(IReadOnlyList<ResultRow> rows, RunLabels labels)
     {
-        var first = new ResultQuery(rows);
+        var first = new ResultQuery(rows, labels);
         var negative = first.Edit("reflect") ?? first.Edit("project");
         var positive = first.Edit("amplify");
         if (negative is null) return Verdict.Missing("no reflect or project edit");
@@ -25,7 +26,7 @@ public sealed class LayerSweepRule : IVerdictRule
         foreach (var site in first.Sites)
         {
             var q = first.At(site);
-            foreach (var m in q.Methods.Where(m => !IsFamily(m, "random")))
+            foreach (var m in q.Judged)
             {
                 var d = q.ConceptOf(m);
                 if (d is null || q.Row(MetricNames.PronounBias, m, negative, d) is not { } neg) continue;
@@ -43,6 +44,6 @@ public sealed class LayerSweepRule : IVerdictRule
         }
         if (checks.Count == 0) return Verdict.Missing("pronoun_bias per site");
         var methods = checks.Select(kv => MethodVerdict.Of(kv.Key, kv.Value)).ToList();
-        return Verdict.Of("rlace", methods, [$"largest drop under {negative}: effect {F(best!.Value.Effect)} at {best.Value.Site} ({best.Value.Method})"]);
+        return Verdict.Of(RlaceEraser.MethodName, first.Family(RlaceEraser.MethodName).FirstOrDefault(), methods, [$"largest drop under {negative}: effect {F(best!.Value.Effect)} at {best.Value.Site} ({best.Value.Method})"]);
     }
 }

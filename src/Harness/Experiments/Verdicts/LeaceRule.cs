@@ -16,17 +16,17 @@ public sealed class LeaceRule : IVerdictRule
     public string Claim => "LEACE brings a retrained probe to chance (accuracy's interval reaches the majority rate) with no more damage than RLACE and the probe";
     public RuleNeeds Needs => new() { Edits = [["erase", "project"]], Metrics = [MetricNames.ProbeAccuracy], Methods = [LeaceEraser.Name] };
 
-    public Verdict Decide(IReadOnlyList<ResultRow> rows)
+    public Verdict Decide(IReadOnlyList<ResultRow> rows, RunLabels labels)
     {
-        var q = new ResultQuery(rows);
+        var q = new ResultQuery(rows, labels);
         var edit = q.Edit("erase") ?? q.Edit("project");
         if (edit is null) return Verdict.Missing("no erase or project edit");
-        var leace = q.Family("leace").FirstOrDefault();
+        var leace = q.Family(LeaceEraser.Name).FirstOrDefault();
         if (leace is null) return Verdict.Missing("no leace method");
         var dataset = q.ConceptOf(leace);
         if (dataset is null) return Verdict.Missing("the directions row of leace");
         var damageSet = q.Datasets.Contains("controls") ? "controls" : dataset;
-        var judged = q.Methods.Where(m => !IsFamily(m, "random") && q.ConceptOf(m) == dataset).ToList();
+        var judged = q.Methods.Where(m => !q.IsRandom(m) && q.ConceptOf(m) == dataset).ToList();
         var kls = judged.ToDictionary(m => m, m => q.Row(MetricNames.KlDamage, m, edit, damageSet));
         var methods = new List<MethodVerdict>();
         var evidence = new List<string>();
@@ -48,6 +48,6 @@ public sealed class LeaceRule : IVerdictRule
             methods.Add(MethodVerdict.Of(m, checks));
             evidence.Add($"{m} {edit}: bias {F(q.Baseline(MetricNames.PronounBias, dataset))} -> {F(q.Value(MetricNames.PronounBias, m, edit, dataset))}");
         }
-        return Verdict.Of(leace, methods, evidence);
+        return Verdict.Of(LeaceEraser.Name, leace, methods, evidence);
     }
 }

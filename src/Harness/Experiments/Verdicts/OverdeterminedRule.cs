@@ -18,12 +18,12 @@ public sealed class OverdeterminedRule : IVerdictRule
     public string Claim => "a retrained probe stays above chance (accuracy's interval above the majority rate) after one INLP direction is removed";
     public RuleNeeds Needs => new() { Edits = [["erase", "project"]], Metrics = [MetricNames.ProbeAccuracy], Methods = [InlpEraser.MethodName] };
 
-    public Verdict Decide(IReadOnlyList<ResultRow> rows)
+    public Verdict Decide(IReadOnlyList<ResultRow> rows, RunLabels labels)
     {
-        var q = new ResultQuery(rows);
+        var q = new ResultQuery(rows, labels);
         var edit = q.Edit("erase") ?? q.Edit("project");
         if (edit is null) return Verdict.Missing("no erase or project edit");
-        var runs = q.Family("inlp")
+        var runs = q.Family(InlpEraser.MethodName)
             .Select(m => (Method: m, Dataset: q.ConceptOf(m), Directions: q.ConceptOf(m) is { } d ? q.Value(MetricNames.Directions, m, ResultRow.FitEdit, d, "train") : null))
             .Where(r => r.Dataset is not null && r.Directions is not null)
             .OrderBy(r => r.Directions).ToList();
@@ -47,6 +47,6 @@ public sealed class OverdeterminedRule : IVerdictRule
         }
         int most = (int)runs[^1].Directions!.Value;
         evidence.Add($"probe at chance after {(probeAtChance is null ? $"more than {most}" : probeAtChance.ToString())} direction(s); bias halved after {(biasHalved is null ? $"more than {most}" : biasHalved.ToString())}");
-        return Verdict.Of(runs[0].Method, methods, evidence);
+        return Verdict.Of($"{runs[0].Method} (the fewest directions)", runs[0].Method, methods, evidence);
     }
 }

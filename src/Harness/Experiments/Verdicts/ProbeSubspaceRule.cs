@@ -14,10 +14,10 @@ public sealed class ProbeSubspaceRule : IVerdictRule
     public string Claim => "a probe retrained on the probe's direction alone, and one retrained after removing it, are both above chance";
     public RuleNeeds Needs => new() { Edits = [["project", "erase"]], Metrics = [MetricNames.ProbeAccuracy], Methods = [ProbeEraser.MethodName] };
 
-    public Verdict Decide(IReadOnlyList<ResultRow> rows)
+    public Verdict Decide(IReadOnlyList<ResultRow> rows, RunLabels labels)
     {
-        var q = new ResultQuery(rows);
-        var probes = q.Family("probe");
+        var q = new ResultQuery(rows, labels);
+        var probes = q.Family(ProbeEraser.MethodName);
         if (probes.Count == 0) return Verdict.Missing("no probe method");
         var removal = q.Edit("project") ?? q.Edit("erase");
         if (removal is null) return Verdict.Missing("a project or erase edit");
@@ -41,6 +41,6 @@ public sealed class ProbeSubspaceRule : IVerdictRule
             methods.Add(MethodVerdict.Of(method, [AboveChance(kept, "direction alone"), AboveChance(removed, $"after {removal}")]));
             evidence.Add($"{method}: retrained probe {F(unedited.Value)} [{F(unedited.CiLow)}, {F(unedited.CiHigh)}] unedited");
         }
-        return Verdict.Of(probes[0], methods, evidence);
+        return Verdict.Of(ProbeEraser.MethodName, probes[0], methods, evidence);
     }
 }

@@ -17,14 +17,14 @@ public sealed class RandomBreakageRule : IVerdictRule
     public string Claim => "a direction fitted on ~10 unrelated prompts changes their bias beyond the null of random directions, as the gender direction changes gender prompts";
     public RuleNeeds Needs => new() { Metrics = [MetricNames.PronounBias], Null = true, Concepts = 2, ConceptDatasets = [PromptsDataset], Evaluated = 2 };
 
-    public Verdict Decide(IReadOnlyList<ResultRow> rows)
+    public Verdict Decide(IReadOnlyList<ResultRow> rows, RunLabels labels)
     {
-        var q = new ResultQuery(rows);
+        var q = new ResultQuery(rows, labels);
         var edits = rows.Where(r => r.Model == q.Model && r.Site == q.Site && r.Metric == MetricNames.PronounBias && !r.IsBaseline)
             .Select(r => r.Edit).Distinct().ToList();
         if (edits.Count == 0) return Verdict.Missing("no edited pronoun_bias rows");
-        var fitted = q.Methods.Where(m => !IsFamily(m, "random") && q.ConceptOf(m) == PromptsDataset).ToList();
-        var concept = q.Methods.Where(m => !IsFamily(m, "random") && q.ConceptOf(m) is { } d && d != PromptsDataset).ToList();
+        var fitted = q.Methods.Where(m => !q.IsRandom(m) && q.ConceptOf(m) == PromptsDataset).ToList();
+        var concept = q.Methods.Where(m => !q.IsRandom(m) && q.ConceptOf(m) is { } d && d != PromptsDataset).ToList();
         if (fitted.Count == 0) return Verdict.Missing($"no method fitted on the '{PromptsDataset}' prompts");
         if (concept.Count == 0) return Verdict.Missing("no method fitted on another concept (e.g. gender) for comparison");
 
@@ -47,6 +47,6 @@ public sealed class RandomBreakageRule : IVerdictRule
             methods.Add(new MethodVerdict(m, word, checks));
             evidence.Add($"{m} on its {dataset} prompts: bias {F(q.Baseline(MetricNames.PronounBias, dataset))} unedited");
         }
-        return Verdict.Of(fitted[0], methods, evidence);
+        return Verdict.Of($"a method fitted on {PromptsDataset}", fitted[0], methods, evidence);
     }
 }

@@ -1,22 +1,24 @@
 namespace Harness.Experiments.Verdicts;
 
 /// Lookups the verdict rules share, over the rows of one model and one site (by default the first
-/// of each, in the order the runner wrote them). Methods are matched by family: "rlace" matches
-/// the labels "rlace", "rlace(max_steps=300)" and "rlace@politics"; edits by kind: "project"
-/// matches "project(centre=median)".
+/// of each, in the order the runner wrote them). Methods are found by what they are (RunLabels: the
+/// method "rlace" behind the labels "rlace", "rlace(max_steps=300)" and "rlace@politics", and its
+/// concept), edits by kind ("project" for "project(centre=median)"), never by parsing a label.
 public sealed class ResultQuery
 {
     private readonly IReadOnlyList<ResultRow> _all;
     private readonly List<ResultRow> _rows;
 
-    public ResultQuery(IReadOnlyList<ResultRow> rows, string? model = null, string? site = null)
+    public ResultQuery(IReadOnlyList<ResultRow> rows, RunLabels labels, string? model = null, string? site = null)
     {
         _all = rows;
+        Labels = labels;
         Model = model ?? rows.Select(r => r.Model).FirstOrDefault() ?? "";
         Site = site ?? rows.Where(r => r.Model == Model).Select(r => r.Site).FirstOrDefault() ?? "";
         _rows = rows.Where(r => r.Model == Model && r.Site == Site).ToList();
     }
 
+    public RunLabels Labels { get; }
     public string Model { get; }
     public string Site { get; }
     public bool IsEmpty => _rows.Count == 0;
@@ -27,8 +29,8 @@ public sealed class ResultQuery
     /// Every site of this model, in order.
     public IReadOnlyList<string> Sites => _all.Where(r => r.Model == Model).Select(r => r.Site).Distinct().ToList();
 
-    public ResultQuery At(string site) => new(_all, Model, site);
-    public ResultQuery For(string model) => new(_all, model, _all.Where(r => r.Model == model).Select(r => r.Site).FirstOrDefault());
+    public ResultQuery At(string site) => new(_all, Labels, Model, site);
+    public ResultQuery For(string model) => new(_all, Labels, model, _all.Where(r => r.Model == model).Select(r => r.Site).FirstOrDefault());
 
     /// Method labels (not "none"), in order; a method run with several seeds appears once, as its
     /// aggregate (the rows of single seeds have SeedOf set and are left out).
@@ -51,23 +53,21 @@ public sealed class ResultQuery
         }
     }
 
-    /// Labels of the methods of a family, in order.
-    public IReadOnlyList<string> Family(string family) => Methods.Where(m => IsFamily(m, family)).ToList();
+    /// Labels of the methods of this name ("rlace"), in order.
+    public IReadOnlyList<string> Family(string name) => Methods.Where(m => Labels.Is(m, name)).ToList();
 
-    /// The labels of the preferred families present (e.g. rlace and probe), else of every method
-    /// outside the excluded families.
-    public IReadOnlyList<string> Preferred(string[] families, params string[] exclude)
-    {
-        var preferred = Methods.Where(m => families.Any(f => IsFamily(m, f))).ToList();
-        return preferred.Count > 0 ? preferred : Methods.Where(m => !exclude.Any(f => IsFamily(m, f))).ToList();
-    }
+    /// Labels of every method but the random control, in order: the methods a rule judges.
+    public IReadOnlyList<string> Judged => Methods.Where(m => !Labels.Is(m, Erasure.RandomDirections.Name)).ToList();
+
+    /// Whether the label is the random control.
+    public bool IsRandom(string method) => Labels.Is(method, Erasure.RandomDirections.Name);
 
     /// The first edit label of a kind ("project" -> "project(centre=median)"), or null.
-    public string? Edit(string kind) => _rows.Select(r => r.Edit).FirstOrDefault(e => IsKind(e, kind));
+    public string? Edit(string kind) => _rows.Select(r => r.Edit).FirstOrDefault(e => Labels.IsKind(e, kind));
 
-    /// The concept dataset a method was fitted on (from its "directions" row), or null.
+    /// The concept dataset a method was fitted on, when it has rows here, or null.
     public string? ConceptOf(string method) =>
-        _rows.FirstOrDefault(r => r.Method == method && r.Metric == MetricNames.Directions)?.Dataset;
+        _rows.Any(r => r.Method == method) ? Labels.Method(method)?.Concept : null;
 
     /// Every evaluated dataset (prompt metrics), in order.
     public IReadOnlyList<string> Datasets => _rows.Where(r => r.Metric == MetricNames.PronounBias).Select(r => r.Dataset).Distinct().ToList();
@@ -82,12 +82,6 @@ public sealed class ResultQuery
     /// The unedited value (method and edit "none").
     public double? Baseline(string metric, string dataset, string split = "test") =>
         Value(metric, ResultRow.None, ResultRow.None, dataset, split);
-
-    public static bool IsFamily(string label, string family) =>
-        label == family || label.StartsWith(family + "(", StringComparison.Ordinal) || label.StartsWith(family + "@", StringComparison.Ordinal);
-
-    public static bool IsKind(string edit, string kind) =>
-        edit == kind || edit.StartsWith(kind + "(", StringComparison.Ordinal);
 
     /// A number as the evidence shows it: 3 decimals, or 3 significant digits below 0.01 (so that
     /// a small KL does not read as 0).

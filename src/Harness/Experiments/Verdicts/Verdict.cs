@@ -1,5 +1,3 @@
-using static Harness.Experiments.Verdicts.ResultQuery;
-
 namespace Harness.Experiments.Verdicts;
 
 /// What a verdict rule concluded: the table of per-method verdicts (MethodVerdict), one overall
@@ -19,12 +17,12 @@ public sealed record Verdict(string Word, IReadOnlyList<MethodVerdict> Methods, 
 
     public static Verdict Missing(string what) => new(Inconclusive, [], [$"missing results: {what}"]);
 
-    /// The overall verdict from the per-method ones; `subject` is a method family ("rlace") or an
-    /// exact method label.
-    public static Verdict Of(string? subject, IReadOnlyList<MethodVerdict> methods, IReadOnlyList<string> evidence)
+    /// The overall verdict from the per-method ones; `subject` is the label of the method the
+    /// hypothesis is about (null when it did not run), `about` what it is ("rlace").
+    public static Verdict Of(string about, string? subject, IReadOnlyList<MethodVerdict> methods, IReadOnlyList<string> evidence)
     {
         if (methods.Count == 0) return new(Inconclusive, methods, [.. evidence, "no method was judged"]);
-        var lead = subject is null ? null : methods.FirstOrDefault(m => IsFamily(m.Method, subject));
+        var lead = subject is null ? null : methods.FirstOrDefault(m => m.Method == subject);
         string word;
         string how;
         if (lead is not null)
@@ -36,7 +34,7 @@ public sealed record Verdict(string Word, IReadOnlyList<MethodVerdict> Methods, 
         {
             var words = methods.Select(m => m.Word).Distinct().ToList();
             word = words.Count == 1 ? words[0] : Mixed;
-            how = subject is null ? "overall: the methods' common verdict" : $"overall: no {subject} result, so the methods' common verdict";
+            how = $"overall: no {about} result, so the methods' common verdict";
         }
         var disagree = methods.Where(m => m.Word != word).Select(m => $"{m.Method} ({m.Word})").ToList();
         if (disagree.Count > 0) how += $"; {(word == Mixed ? "the methods disagree" : "disagreeing")}: {string.Join(", ", disagree)}";

@@ -1,0 +1,35 @@
+namespace Harness.Experiments.Verdicts;
+
+/// What a method label of the rows stands for: its method (the registry name, "rlace") and the
+/// concept dataset it was fitted on ("politics" for "rlace@politics").
+public sealed record MethodLabel(string Name, string Concept);
+
+/// What the rows' labels stand for, taken from the spec that produced them: every method label
+/// (each seed's and the seed aggregate's) with its method and concept, and every edit label with its
+/// kind ("project(centre=median)" -> "project"). The verdict rules look labels up here: labels are
+/// strings for files and tables, never parsed back.
+public sealed record RunLabels(IReadOnlyDictionary<string, MethodLabel> Methods, IReadOnlyDictionary<string, string> EditKinds)
+{
+    public static RunLabels Of(ExperimentSpec spec)
+    {
+        var methods = new Dictionary<string, MethodLabel>(StringComparer.Ordinal);
+        foreach (var m in spec.Methods)
+        {
+            var label = new MethodLabel(m.Name, m.Concept.Dataset);
+            methods[m.Label] = label;
+            if (m.SeedGroup is not null) methods[m.SeedGroup] = label;
+        }
+        var edits = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var e in spec.Edits) edits[e.Label] = e.Edit;
+        return new RunLabels(methods, edits);
+    }
+
+    /// The method behind a label, or null for "none" and unknown labels.
+    public MethodLabel? Method(string label) => Methods.GetValueOrDefault(label);
+
+    /// Whether the label is a method of this name ("rlace", "random").
+    public bool Is(string label, string name) => Method(label)?.Name == name;
+
+    /// Whether the label is an edit of this kind ("project").
+    public bool IsKind(string edit, string kind) => EditKinds.GetValueOrDefault(edit) == kind;
+}
