@@ -70,7 +70,7 @@ public sealed class ExperimentRunner(ExperimentPlan plan, TextWriter progress)
         {
             var where = new Where(planned.Name, site);
             foreach (var set in plan.Evaluations)
-                PromptRows(where, ResultRow.None, ResultRow.None, set, baseline.Logits[set], baseline, baseline.Generations.GetValueOrDefault(set));
+                PromptRows(where, ResultRow.None, ResultRow.None, model, set, null, baseline, baseline.Generations.GetValueOrDefault(set));
             foreach (var text in plan.Texts)
                 TextRows(where, ResultRow.None, ResultRow.None, text, baseline.Text[text].Unedited);
             Say($"{where}: unedited {Summary(where, ResultRow.None, ResultRow.None)}");
@@ -128,11 +128,10 @@ public sealed class ExperimentRunner(ExperimentPlan plan, TextWriter progress)
                     var hook = SiteHooks.Edit(model, site, edit, Spec.EditPositions);
                     foreach (var set in plan.Evaluations)
                     {
-                        using var logits = ModelPasses.LastLogits(model, set.Ids, Spec.BatchSize, hook);
                         int[][]? generations = Spec.Wants(MetricNames.GenerationDivergence)
                             ? ModelPasses.Greedy(model, set.Take(Spec.Generation.MaxPrompts).Ids, Spec.Generation.MaxNewTokens, Spec.BatchSize, hook)
                             : null;
-                        PromptRows(where, method.Label, editSpec.Label, set, logits, baseline, generations);
+                        PromptRows(where, method.Label, editSpec.Label, model, set, hook, baseline, generations);
                     }
                     foreach (var text in plan.Texts)
                         TextRows(where, method.Label, editSpec.Label, text, baseline.Text[text].Measure(hook));
@@ -262,13 +261,33 @@ public sealed class ExperimentRunner(ExperimentPlan plan, TextWriter progress)
         }
     }
 
-    private void PromptRows(Where where, string method, string edit, PromptSet set, Tensor logits, Baseline baseline, int[][]? generations)
+    /// Whether every prompt metric of the spec is a function of the answer logit difference alone
+    /// (pronoun_bias, logit_diff; not kl_damage): then a prompt pass computes h (W_c - W_w) per prompt
+    /// (ModelPasses.AnswerDifferences, exact for the tied unembedding every loaded model has) instead
+    /// of the whole vocabulary's logits, the null's cheap path, here for every row.
+    private bool AnswerOnly { get; } = MetricRegistry.Of(plan.Spec, m => m.Source == MetricSource.PromptLogits).All(m => m.FromAnswerDifference is not null);
+
+    /// The prompt metrics of one setting: unedited (hook null; the full logits were taken once, in
+    /// baseline.Logits) or edited.
+    private void PromptRows(Where where, string method, string edit, LanguageModel model, PromptSet set, BatchHook? hook, Baseline baseline, int[][]? generations)
     {
         void Items(string metric, double[] values, int count) =>
             AddItems(where, method, edit, set.Dataset, set.SplitName, metric,
                 Evidence.Items.Of(values, set.Pairs[..count], set.Labels[..count]), set.LabelNames);
-        foreach (var metric in MetricRegistry.Of(Spec, m => m.PerPrompt is not null))
-            Items(metric.Name, metric.PerPrompt!(set, logits, baseline.Logits[set]), set.Count);
+        if (AnswerOnly)
+        {
+            var metrics = MetricRegistry.Of(Spec, m => m.Source == MetricSource.PromptLogits).ToList();
+            var differences = metrics.Count == 0 ? [] : ModelPasses.AnswerDifferences(model, set, Spec.BatchSize, hook);
+            foreach (var metric in metrics)
+                Items(metric.Name, differences.Select(metric.FromAnswerDifference!).ToArray(), set.Count);
+        }
+        else
+        {
+            using var edited = hook is null ? null : ModelPasses.LastLogits(model, set.Ids, Spec.BatchSize, hook);
+            var logits = edited ?? baseline.Logits[set];
+            foreach (var metric in MetricRegistry.Of(Spec, m => m.PerPrompt is not null))
+                Items(metric.Name, metric.PerPrompt!(set, logits, baseline.Logits[set]), set.Count);
+        }
         if (generations is not null)
         {
             var divergence = GenerationDivergence.Compute(baseline.Generations[set], generations);

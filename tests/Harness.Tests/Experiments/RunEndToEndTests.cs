@@ -215,6 +215,36 @@ public class RunEndToEndTests
     }
 
     [Test]
+    public void WithoutKlTheBiasAndLogitDifferenceComeFromTheAnswerLogitsAloneAndAgreeWithTheFullLogits()
+    {
+        IReadOnlyList<ResultRow> Run(string metrics, string name)
+        {
+            var spec = _tiny.Spec($$"""
+                {
+                  "name": "{{name}}", "models": ["{model}"], "sites": ["blocks.1.hook_resid_pre"],
+                  "concept": {"dataset": "gender", "positions": "last"},
+                  "methods": ["leace", "mean-diff"], "edits": ["project", "reflect", "amplify"],
+                  "evaluate": {"datasets": ["gender"], "max_prompts": 12}, "metrics": {{metrics}}
+                }
+                """, name + ".json");
+            var folder = _tiny.Temp.File(name + "-out");
+            var (code, _, err) = Cli.Cli.Run("run", spec, "--out", folder);
+            code.Should().Be(0, err);
+            return ResultsFile.Read(Path.Combine(folder, ResultsFile.FileName));
+        }
+        // Two answer-only metrics: every pass computes h (W_c - W_w); with kl_damage: the full logits.
+        var answers = Run("""["pronoun_bias", "logit_diff"]""", "answers");
+        var full = Run("""["pronoun_bias", "logit_diff", "kl_damage"]""", "full");
+        answers.Should().NotBeEmpty();
+        foreach (var r in answers)
+        {
+            var f = full.Single(x => (x.Method, x.Edit, x.Metric, x.Label) == (r.Method, r.Edit, r.Metric, r.Label) && x.Dataset == r.Dataset);
+            r.Value.Should().BeApproximately(f.Value, 1e-5, r.ToString());
+            (r.Effect ?? 0).Should().BeApproximately(f.Effect ?? 0, 1e-5, r.ToString());
+        }
+    }
+
+    [Test]
     public void ForceReplacesAnEarlierRunButNothingElse()
     {
         var spec = _tiny.Spec("""
