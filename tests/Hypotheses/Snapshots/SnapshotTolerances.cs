@@ -51,8 +51,10 @@ public sealed record SnapshotTolerances(IReadOnlyDictionary<string, SnapshotTole
             // relative error of a difference of nearly equal log-probabilities grows as KL shrinks
             // [2.3e-5 at 0.0027 (0.8 %); 8.5e-7 at 1.0e-5 (8 %)].
             ["kl_damage"] = new(1e-5, 0.03),
-            // Perplexity of running text [5.8e-5 at 2.66].
-            ["perplexity"] = new(0, 1e-4),
+            // Perplexity of running text [5.8e-5 at 2.66]; its interval's bounds (exp of a bootstrap
+            // percentile over 16 texts) along a random direction drawn from the site's covariance move
+            // more with the kernels [7.4e-5 at 2.69 (0.076 %), AVX2 vs AVX-512].
+            ["perplexity"] = new(0, 4e-3),
             // Held-out accuracy of a probe retrained by L-BFGS on thousands of token rows: a few rows
             // near its boundary flip [8.8e-4: 4 of 4540 rows].
             ["probe_accuracy"] = new(0.004, 0),
