@@ -58,7 +58,9 @@ public sealed class ExperimentRunner(ExperimentPlan plan, TextWriter progress)
         var unit = Stopwatch.StartNew();
         foreach (var set in plan.Evaluations)
         {
-            baseline.Logits[set] = ModelPasses.LastLogits(model, set.Ids, Spec.BatchSize);
+            // The whole vocabulary's unedited logits: for KL and the full-logit metrics, and for confusion.
+            if (!AnswerOnly || Spec.Wants(MetricNames.Confusion))
+                baseline.Logits[set] = ModelPasses.LastLogits(model, set.Ids, Spec.BatchSize);
             if (Spec.Wants(MetricNames.GenerationDivergence))
                 baseline.Generations[set] = ModelPasses.Greedy(model, set.Take(Spec.Generation.MaxPrompts).Ids, Spec.Generation.MaxNewTokens, Spec.BatchSize);
         }
@@ -267,8 +269,8 @@ public sealed class ExperimentRunner(ExperimentPlan plan, TextWriter progress)
     /// of the whole vocabulary's logits, the null's cheap path, here for every row.
     private bool AnswerOnly { get; } = MetricRegistry.Of(plan.Spec, m => m.Source == MetricSource.PromptLogits).All(m => m.FromAnswerDifference is not null);
 
-    /// The prompt metrics of one setting: unedited (hook null; the full logits were taken once, in
-    /// baseline.Logits) or edited.
+    /// The prompt metrics of one setting: unedited (hook null; without AnswerOnly the full logits were
+    /// taken once, in baseline.Logits) or edited.
     private void PromptRows(Where where, string method, string edit, LanguageModel model, PromptSet set, BatchHook? hook, Baseline baseline, int[][]? generations)
     {
         void Items(string metric, double[] values, int count) =>
@@ -301,7 +303,7 @@ public sealed class ExperimentRunner(ExperimentPlan plan, TextWriter progress)
         {
             var measure = metric.OnText!(damage);
             if (measure.Values.Length == 0) { Add(where, method, edit, text.Dataset, ResultRow.TextSplit, metric.Name, double.NaN); continue; }
-            var items = Evidence.Items.Of(measure.Values, measure.Texts, new int[measure.Values.Length].Select(_ => -1).ToArray());
+            var items = Evidence.Items.Of(measure.Values, measure.Texts, Enumerable.Repeat(-1, measure.Values.Length).ToArray());
             if (measure.OfMean is null)
                 AddItems(where, method, edit, text.Dataset, ResultRow.TextSplit, metric.Name, items, [], perLabel: false);
             else

@@ -43,12 +43,10 @@ public sealed class ResultQuery
         {
             int seeds = group.Select(r => r.Method).Distinct().Count();
             var line = $"{group.Key}: {seeds} seeds, each one sample of its fit; the row '{group.Key}' is their mean (seed_sd, seed_min, seed_max give the spread)";
-            var dataset = ConceptOf(group.Key);
-            if (dataset is not null && Row(MetricNames.StopReached, group.Key, ResultRow.FitEdit, dataset, "train") is { } stop)
-            {
-                var steps = Row(MetricNames.FitSteps, group.Key, ResultRow.FitEdit, dataset, "train");
-                line += $"; stop criterion met by {Math.Round(stop.Value * seeds)} of {seeds}" + (steps is null ? "" : $" (steps {steps.SeedMin:0} to {steps.SeedMax:0})");
-            }
+            var stops = group.Where(r => r.Metric == MetricNames.StopReached).ToList();
+            var steps = group.Where(r => r.Metric == MetricNames.FitSteps).Select(r => r.Value).ToList();
+            if (stops.Count > 0)
+                line += $"; stop criterion met by {stops.Count(r => r.Value == 1)} of {stops.Count}" + (steps.Count == 0 ? "" : $" (steps {steps.Min():0} to {steps.Max():0})");
             yield return line;
         }
     }
