@@ -2,7 +2,7 @@ using Harness.Organisms;
 
 namespace Harness.Cli;
 
-/// `harness datasets --out DIR`: writes the concept datasets (gender, politics, controls, random) that
+/// `harness datasets --out DIR`: writes the concept datasets (gender, politics, controls, unrelated) that
 /// the organisms are measured on, generated from the corpus templates.
 public sealed class DatasetsVerb : IVerb
 {

@@ -3,7 +3,7 @@ namespace Harness.Experiments;
 /// The concept a direction is fitted on: `{"dataset": "gender", "positions": "all", "source":
 /// "sentences"}`. The activations are those of the dataset's training split at the site: of its
 /// labelled sentences (`sentences.train.jsonl`, the default source) or of its prompts
-/// (`prompts.train.jsonl`, for datasets such as `random` that have no sentences); at every token of
+/// (`prompts.train.jsonl`, for datasets such as `unrelated` that have no sentences); at every token of
 /// each text with the text's label repeated ("all", the default, as the discussion did) or at the
 /// last token ("last"). The labels are the dataset's labels, in the order dataset.json lists them.
 public sealed record ConceptSpec(string Dataset, Positions Positions, ConceptSource Source)

@@ -10,7 +10,9 @@ namespace Harness.Experiments;
 ///     over prompts and normalised (the "dumb approach" of the discussion; GradientDirection);
 ///   - `unembed-diff`: the difference of the unembedding rows of the two most frequent answer
 ///     tokens, e.g. " she" - " he", normalised (UnembedDifference).
-/// Both become projection erasers around the mean of the training activations, so every edit
+///   - `adversarial`: a basis optimised through the model so that editing along it does the most
+///     damage on the concept dataset's training prompts (AdversarialDirection).
+/// All three become projection erasers around the mean of the training activations, so every edit
 /// (project, reflect, amplify, erase, ...) works with them.
 public static class DirectionMethods
 {
@@ -41,12 +43,12 @@ public static class DirectionMethods
 
     /// Every method a spec may name.
     public static IReadOnlyList<EraserMethod> All =>
-        [.. EraserMethods.All.Where(m => !Unsupported.ContainsKey(m.Name)), GradientDefinition, UnembedDiffDefinition];
+        [.. EraserMethods.All.Where(m => !Unsupported.ContainsKey(m.Name)), GradientDefinition, UnembedDiffDefinition, AdversarialDirection.Definition];
 
     public static IEnumerable<string> Names => All.Select(m => m.Name);
 
     /// Whether the runner fits this method itself (from the model) rather than through the registry.
-    public static bool IsModelBased(string name) => name is Gradient or UnembedDiff;
+    public static bool IsModelBased(string name) => name is Gradient or UnembedDiff or AdversarialDirection.Name;
 
     /// The method of that name, or an error naming `source` and listing the known ones.
     public static EraserMethod Get(string name, string source)

@@ -25,6 +25,19 @@ public sealed class ExperimentPlan
     /// The prompts measured on: each evaluated dataset and split.
     public required IReadOnlyList<PromptSet> Evaluations { get; init; }
 
+    /// The own prompts of every subset the methods' `subsets` draw (split "subset-k"), measured
+    /// unedited, along the null's random directions and by the methods fitted on them.
+    public IReadOnlyList<PromptSet> SubsetPrompts { get; init; } = [];
+
+    /// The items (indices into the training prompts) of a method's subset.
+    public int[] SubsetItems(MethodSpec method) => SubsetIndex[(method.Concept.Dataset, method.Subset!.Value)];
+
+    internal IReadOnlyDictionary<(string Dataset, int Index), int[]> SubsetIndex { get; init; } = new Dictionary<(string, int), int[]>();
+
+    /// The own prompts of a method fitted on a subset, or null.
+    public PromptSet? SubsetOf(MethodSpec method) =>
+        method.Subset is int k ? SubsetPrompts.First(p => p.Dataset == method.Concept.Dataset && p.Subset == k) : null;
+
     /// The running text of each evaluated dataset that has one, when a text metric is asked for.
     public required IReadOnlyList<TextSet> Texts { get; init; }
 
@@ -50,6 +63,9 @@ public sealed class ExperimentPlan
 
         var concepts = new Dictionary<ConceptSpec, ConceptTexts>();
         var trainingPrompts = new Dictionary<string, PromptSet>(StringComparer.Ordinal);
+        var subsets = new List<PromptSet>();
+        var subsetSizes = new Dictionary<string, int>(StringComparer.Ordinal);
+        var subsetItems = new Dictionary<(string, int), int[]>();
         foreach (var method in spec.Methods)
         {
             var c = method.Concept;
@@ -64,8 +80,24 @@ public sealed class ExperimentPlan
                     : new ConceptTexts(c, TextSet.Prompts(dataset, Split.Train), probe ? TextSet.Prompts(dataset, Split.Test) : null, dataset.Labels);
                 CheckEveryLabel(spec, dataset, concepts[c].Train);
             }
-            if (DirectionMethods.IsModelBased(method.Name) && !trainingPrompts.ContainsKey(c.Dataset))
+            if ((DirectionMethods.IsModelBased(method.Name) || method.Subset is not null) && !trainingPrompts.ContainsKey(c.Dataset))
                 trainingPrompts[c.Dataset] = PromptSet.From(dataset, Split.Train);
+            if (method.Subset is int k)
+            {
+                var where = $"{spec.Source}: method {method.SubsetGroup}";
+                if (c.Source != ConceptSource.Prompts || c.Positions != Positions.Last)
+                    throw new UsageException($"{where}: subsets are drawn from prompts, one row each: its concept needs \"source\": \"prompts\" and \"positions\": \"last\"");
+                var train = trainingPrompts[c.Dataset];
+                int size = method.SubsetSize;
+                if (subsetSizes.TryGetValue(c.Dataset, out var other) && other != size)
+                    throw new UsageException($"{where}: subsets of '{c.Dataset}' of size {size} and {other} in one spec; give every entry the same size");
+                subsetSizes[c.Dataset] = size;
+                if (!subsetItems.ContainsKey((c.Dataset, k)))
+                {
+                    subsetItems[(c.Dataset, k)] = PromptSubsets.Draw(train.Labels, dataset.Labels.Count, size, k, spec.Seed, where);
+                    subsets.Add(train.Select(subsetItems[(c.Dataset, k)], k));
+                }
+            }
         }
 
         var evaluations = new List<PromptSet>();
@@ -96,6 +128,7 @@ public sealed class ExperimentPlan
                 foreach (var set in evaluations)
                     set.Take(spec.Generation.MaxPrompts).CheckFits(config, name, generated);
             foreach (var set in trainingPrompts.Values) set.CheckFits(config, name, 0);
+            foreach (var set in subsets) set.CheckFits(config, name, generated > 0 ? generated : 0);
             models.Add(new PlannedModel(name, resolved, config, sites));
         }
         return new ExperimentPlan
@@ -105,6 +138,8 @@ public sealed class ExperimentPlan
             Concepts = concepts,
             TrainingPrompts = trainingPrompts,
             Evaluations = evaluations,
+            SubsetPrompts = subsets,
+            SubsetIndex = subsetItems,
             Texts = texts,
             Load = load,
         };

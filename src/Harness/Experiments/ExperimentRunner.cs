@@ -56,7 +56,7 @@ public sealed class ExperimentRunner(ExperimentPlan plan, TextWriter progress)
     {
         var baseline = new Baseline();
         var unit = Stopwatch.StartNew();
-        foreach (var set in plan.Evaluations)
+        foreach (var set in AllSets)
         {
             // The whole vocabulary's unedited logits: for KL and the full-logit metrics, and for confusion.
             if (!AnswerOnly || Spec.Wants(MetricNames.Confusion))
@@ -71,7 +71,7 @@ public sealed class ExperimentRunner(ExperimentPlan plan, TextWriter progress)
         foreach (var site in planned.Sites)
         {
             var where = new Where(planned.Name, site);
-            foreach (var set in plan.Evaluations)
+            foreach (var set in AllSets)
                 PromptRows(where, ResultRow.None, ResultRow.None, model, set, null, baseline, baseline.Generations.GetValueOrDefault(set));
             foreach (var text in plan.Texts)
                 TextRows(where, ResultRow.None, ResultRow.None, text, baseline.Text[text].Unedited);
@@ -93,20 +93,24 @@ public sealed class ExperimentRunner(ExperimentPlan plan, TextWriter progress)
                 // The fitted eraser's tensors live in this scope: they go when the method is done.
                 using var methodScope = NewDisposeScope();
                 var acts = concepts[method.Concept];
+                // A method fitted on a subset sees its own prompts' rows only (one row per prompt).
+                var (rows, rowLabels) = method.Subset is null ? (acts.Train, acts.TrainLabels) : SubsetRows(method, acts);
                 unit.Restart();
-                var eraser = Fit(model, site, method, acts);
+                var (eraser, report) = Fit(model, site, method, rows, rowLabels);
                 var basis = eraser as IDirectionBasis;
                 long k = basis?.Directions.shape[0] ?? 0;
                 Add(where, method.Label, ResultRow.FitEdit, method.Concept.Dataset, "train", MetricNames.Directions, k);
-                if (eraser is RlaceEraser { Report: { } report })
+                if (report is not null)
                 {
-                    Add(where, method.Label, ResultRow.FitEdit, method.Concept.Dataset, "train", MetricNames.StopReached, report.ReachedEpsilon ? 1 : 0);
+                    Add(where, method.Label, ResultRow.FitEdit, method.Concept.Dataset, "train", MetricNames.StopReached, report.ReachedStop ? 1 : 0);
                     Add(where, method.Label, ResultRow.FitEdit, method.Concept.Dataset, "train", MetricNames.FitSteps, report.Steps);
+                    if (report.Curve.Length > 0)
+                        Add(where, method.Label, ResultRow.FitEdit, method.Concept.Dataset, "train", MetricNames.FitObjective, Best(method, report.Curve));
                 }
-                Say($"{where} {method.Label}: fitted {k} direction(s) on {acts.TrainRows} rows of {method.Concept.Dataset} in {unit.Elapsed.TotalSeconds:F1} s");
-                if (basis is not null) _directions.Add(Keep(where, method, eraser, basis, acts));
+                Say($"{where} {method.Label}: fitted {k} direction(s) on {rows.shape[0]} rows of {method.Concept.Dataset}{Of(method)} in {unit.Elapsed.TotalSeconds:F1} s{Steps(report)}");
+                if (basis is not null) _directions.Add(Keep(where, method, eraser, basis, rows, report));
 
-                if (basis is not null && Spec.Wants(MetricNames.ProbeAccuracy))
+                if (basis is not null && method.Subset is null && Spec.Wants(MetricNames.ProbeAccuracy))
                 {
                     using var scope = NewDisposeScope();
                     var D = basis.Directions;
@@ -126,9 +130,9 @@ public sealed class ExperimentRunner(ExperimentPlan plan, TextWriter progress)
                     Interruption.ThrowIfRequested();
                     using var editScope = NewDisposeScope();
                     unit.Restart();
-                    using var edit = BuildEdit(editSpec, eraser, acts, method.Label);
+                    using var edit = BuildEdit(editSpec, eraser, rows, method.Label);
                     var hook = SiteHooks.Edit(model, site, edit, Spec.EditPositions);
-                    foreach (var set in plan.Evaluations)
+                    foreach (var set in SetsOf(method))
                     {
                         int[][]? generations = Spec.Wants(MetricNames.GenerationDivergence)
                             ? ModelPasses.Greedy(model, set.Take(Spec.Generation.MaxPrompts).Ids, Spec.Generation.MaxNewTokens, Spec.BatchSize, hook)
@@ -137,7 +141,7 @@ public sealed class ExperimentRunner(ExperimentPlan plan, TextWriter progress)
                     }
                     foreach (var text in plan.Texts)
                         TextRows(where, method.Label, editSpec.Label, text, baseline.Text[text].Measure(hook));
-                    if (Spec.Wants(MetricNames.ProbeAccuracy))
+                    if (method.Subset is null && Spec.Wants(MetricNames.ProbeAccuracy))
                         ProbeRows(where, method.Label, editSpec.Label, acts, edit.Apply);
                     Say($"{where} {method.Label} {editSpec.Label}: {Summary(where, method.Label, editSpec.Label)} in {unit.Elapsed.TotalSeconds:F1} s");
                 }
@@ -150,6 +154,8 @@ public sealed class ExperimentRunner(ExperimentPlan plan, TextWriter progress)
             }
             foreach (var group in Spec.Methods.Where(m => m.SeedGroup is not null).GroupBy(m => m.SeedGroup!))
                 _evidence.AddSeedAggregate(where.Model, where.Site, group.Key, group.Select(m => m.Label).ToList());
+            foreach (var group in Spec.Methods.Where(m => m.SubsetGroup is not null).GroupBy(m => m.SubsetGroup!))
+                _evidence.AddSubsetAggregate(where.Model, where.Site, group.Key, group.Select(m => m.Label).ToList(), group.Select(m => m.Subset!.Value).ToList());
             foreach (var a in concepts.Values) a.Dispose();
         }
         baseline.Dispose();
@@ -158,27 +164,63 @@ public sealed class ExperimentRunner(ExperimentPlan plan, TextWriter progress)
     private int TextBatch => Math.Min(Spec.BatchSize, 8);
 
     /// Fits a method on the concept's training activations (registry methods) or from the model
-    /// (gradient, unembed-diff), with the spec's seed set first. The eraser's tensors belong to the
-    /// caller's dispose scope.
-    private IEraser Fit(LanguageModel model, string site, MethodSpec method, ConceptActivations acts)
+    /// (gradient, unembed-diff, adversarial), with the spec's seed set first, and how an iterative fit
+    /// went (RLACE, adversarial). The eraser's tensors belong to the caller's dispose scope.
+    private (IEraser Eraser, FitReport? Report) Fit(LanguageModel model, string site, MethodSpec method, Tensor rows, Tensor labels)
     {
         manual_seed(Spec.Seed);
         try
         {
             if (!DirectionMethods.IsModelBased(method.Name))
-                return method.Method.Fit(new EraserData(acts.Train, acts.TrainLabels, $"activations of {method.Concept.Dataset} at {site}", "labels"), method.Options);
-            var prompts = plan.TrainingPrompts[method.Concept.Dataset];
+            {
+                var fitted = method.Method.Fit(new EraserData(rows, labels, $"activations of {method.Concept.Dataset}{Of(method)} at {site}", "labels"), method.Options);
+                var report = fitted is RlaceEraser { Report: { } r } ? new FitReport(r.ReachedEpsilon, r.Steps, []) : null;
+                return (fitted, report);
+            }
+            var prompts = plan.SubsetOf(method) ?? plan.TrainingPrompts[method.Concept.Dataset];
+            var centre = rows.to(ScalarType.Float64).mean([0]);
+            if (method.Name == AdversarialDirection.Name)
+            {
+                var (basis, report) = AdversarialDirection.Fit(model, site, prompts, rows, method.Options, Spec.EditPositions, Spec.BatchSize);
+                return (new ProjectionEraser(method.Name, basis, centre, method.Options.Values), report);
+            }
             var direction = method.Name == DirectionMethods.Gradient
                 ? GradientDirection.Direction(model, site, prompts, method.Options.Bool("by_label"), Spec.BatchSize)
                 : UnembedDifference.Direction(model, prompts);
-            var centre = acts.Train.to(ScalarType.Float64).mean([0]);
-            return new ProjectionEraser(method.Name, direction.unsqueeze(0), centre, method.Options.Values);
+            return (new ProjectionEraser(method.Name, direction.unsqueeze(0), centre, method.Options.Values), null);
         }
         catch (HarnessException e)
         {
             throw e.Rephrase($"{Spec.Source}: method {method.Label} at {site}: {e.Message}");
         }
     }
+
+    /// Every prompt set measured unedited and along the null: the evaluated sets and the subsets' own.
+    private IEnumerable<PromptSet> AllSets => plan.Evaluations.Concat(plan.SubsetPrompts);
+
+    /// The prompt sets a method is measured on: the evaluated sets, and its own subset's prompts.
+    private IEnumerable<PromptSet> SetsOf(MethodSpec method) =>
+        plan.SubsetOf(method) is { } own ? plan.Evaluations.Append(own) : plan.Evaluations;
+
+    /// The training rows and labels of a method's subset: the rows of its prompts (a subset's
+    /// concept has one row per training prompt, at its last position).
+    private (Tensor Rows, Tensor Labels) SubsetRows(MethodSpec method, ConceptActivations acts)
+    {
+        var items = plan.SubsetItems(method);
+        if (acts.TrainRows != plan.TrainingPrompts[method.Concept.Dataset].Count)
+            throw new InvalidOperationException($"{method.Label}: {acts.TrainRows} training rows for {plan.TrainingPrompts[method.Concept.Dataset].Count} prompts");
+        var index = tensor(items.Select(i => (long)i).ToArray());
+        return (acts.Train.index_select(0, index), acts.TrainLabels.index_select(0, index));
+    }
+
+    private static string Of(MethodSpec method) => method.Subset is int k ? $" (subset {k})" : "";
+
+    /// The objective at the basis the fit returned: the largest KL, or the smallest logit difference.
+    private static double Best(MethodSpec method, double[] curve) =>
+        method.Options.Values.GetValueOrDefault("objective") == AdversarialDirection.Flip ? curve.Min() : curve.Max();
+
+    private static string Steps(FitReport? report) =>
+        report is null ? "" : $" ({report.Steps} steps, {(report.ReachedStop ? "stop criterion met" : "step limit reached")})";
 
     /// Whether this method draws the run's null distribution: the first `random` method with
     /// `directions` of 2 or more (a later one is measured as a method, its null is not drawn).
@@ -202,7 +244,7 @@ public sealed class ExperimentRunner(ExperimentPlan plan, TextWriter progress)
         using var scope = NewDisposeScope();
         var bases = RandomDirections.Draws(acts.Train, rank, seed, o.Choice("kind"), count);
         // Every draw changes only the site and what follows: the blocks before it run once.
-        var starts = plan.Evaluations.ToDictionary(set => set, set => ModelPasses.CaptureBatches(model, site, set.Ids, Spec.BatchSize));
+        var starts = AllSets.ToDictionary(set => set, set => ModelPasses.CaptureBatches(model, site, set.Ids, Spec.BatchSize));
         try
         {
             for (int j = 0; j < count; j++)
@@ -211,9 +253,9 @@ public sealed class ExperimentRunner(ExperimentPlan plan, TextWriter progress)
                 var eraser = RandomDirections.Eraser(acts.Train, bases[j], rank, seed, o.Bool("affine"), o.Choice("kind"));
                 foreach (var editSpec in Spec.Edits)
                 {
-                    using var edit = BuildEdit(editSpec, eraser, acts, method.Label);
+                    using var edit = BuildEdit(editSpec, eraser, acts.Train, method.Label);
                     var hook = SiteHooks.Edit(model, site, edit, Spec.EditPositions);
-                    foreach (var set in plan.Evaluations)
+                    foreach (var set in AllSets)
                     {
                         var differences = ModelPasses.AnswerDifferences(model, set, Spec.BatchSize, hook, starts[set]);
                         foreach (var metric in metrics)
@@ -223,7 +265,7 @@ public sealed class ExperimentRunner(ExperimentPlan plan, TextWriter progress)
                             var effect = Evidence.Items.Of(values, set.Pairs, set.Labels).Minus(baseline);
                             NullEffects.Key Key(string? label) => new(where.Model, where.Site, editSpec.Label, set.Dataset, set.SplitName, metric.Name, label);
                             _nulls.Add(Key(null), effect.Mean);
-                            if (set.LabelNames.Count < 2) continue;
+                            if (set.LabelNames.Count < 2 || !set.Paired) continue;
                             for (int label = 0; label < set.LabelNames.Count; label++)
                                 if (effect.WithLabel(label) is { Count: > 0 } mine) _nulls.Add(Key(set.LabelNames[label]), mine.Mean);
                         }
@@ -239,23 +281,23 @@ public sealed class ExperimentRunner(ExperimentPlan plan, TextWriter progress)
     }
 
     /// The basis and every centre the spec's edits put its origin at, copied out of the method's scope.
-    private FittedDirections Keep(Where where, MethodSpec method, IEraser eraser, IDirectionBasis basis, ConceptActivations acts)
+    private FittedDirections Keep(Where where, MethodSpec method, IEraser eraser, IDirectionBasis basis, Tensor rows, FitReport? report)
     {
         using var scope = NewDisposeScope();
-        var context = EditContext.For(eraser, acts.Train);
+        var context = EditContext.For(eraser, rows);
         var centres = new SortedDictionary<string, Tensor>(StringComparer.Ordinal);
         foreach (var kind in Spec.Edits.Where(e => e.EffectiveStrength is not null).Select(e => e.Centre).Distinct())
             if (basis.Directions.shape[0] > 0)
                 centres["centre_" + kind.ToString().ToLowerInvariant()] = context.ResolveCentre(kind, basis.Directions, method.Label);
-        return FittedDirections.Of(where.Model, where.Site, method, basis.Directions, centres);
+        return FittedDirections.Of(where.Model, where.Site, method, basis.Directions, centres, report?.Curve ?? []);
     }
 
-    private IEdit BuildEdit(EditSpec spec, IEraser eraser, ConceptActivations acts, string method)
+    private IEdit BuildEdit(EditSpec spec, IEraser eraser, Tensor rows, string method)
     {
         try
         {
             using var scope = NewDisposeScope();
-            return spec.Build(EditContext.For(eraser, acts.Train));
+            return spec.Build(EditContext.For(eraser, rows));
         }
         catch (HarnessException e)
         {
@@ -275,7 +317,7 @@ public sealed class ExperimentRunner(ExperimentPlan plan, TextWriter progress)
     {
         void Items(string metric, double[] values, int count) =>
             AddItems(where, method, edit, set.Dataset, set.SplitName, metric,
-                Evidence.Items.Of(values, set.Pairs[..count], set.Labels[..count]), set.LabelNames);
+                Evidence.Items.Of(values, set.Pairs[..count], set.Labels[..count]), set.LabelNames, perLabel: set.Paired);
         if (AnswerOnly)
         {
             var metrics = MetricRegistry.Of(Spec, m => m.Source == MetricSource.PromptLogits).ToList();

@@ -8,7 +8,8 @@ namespace Harness.Experiments;
 /// it: `directions/<site>/<method label>.safetensors` in the run folder (under `<model>/` first when
 /// the run has several models), holding `directions` [k, d] (orthonormal rows, float64) and every
 /// centre the run's edits used, `centre_mean`, `centre_median`, `centre_zero`, `centre_basis` [d],
-/// with method, label, options, site, model and concept dataset in the metadata. Python reads it
+/// with method, label, options, site, model and concept dataset in the metadata, and, for a fit that
+/// keeps one (adversarial), `objective_curve` [steps], its objective after each step. Python reads it
 /// with `safetensors.numpy.load_file`; C# with Safetensors.ReadAll.
 public sealed record FittedDirections(
     string Model,
@@ -20,17 +21,18 @@ public sealed record FittedDirections(
     long K,
     long D,
     double[] Directions,
-    IReadOnlyDictionary<string, double[]> Centres)
+    IReadOnlyDictionary<string, double[]> Centres,
+    double[] ObjectiveCurve)
 {
     public const string Folder = "directions";
 
     /// Copies the basis and the centres (float64 [d] tensors) out of their dispose scope.
-    public static FittedDirections Of(string model, string site, MethodSpec method, Tensor directions, IReadOnlyDictionary<string, Tensor> centres)
+    public static FittedDirections Of(string model, string site, MethodSpec method, Tensor directions, IReadOnlyDictionary<string, Tensor> centres, double[] curve)
     {
         using var scope = NewDisposeScope();
         var d = directions.detach().to(ScalarType.Float64).cpu().contiguous();
         return new FittedDirections(model, site, method.Label, method.Name, method.Concept.Dataset, method.Options.Values,
-            d.shape[0], d.shape[1], Values(d), centres.ToDictionary(c => c.Key, c => Values(c.Value), StringComparer.Ordinal));
+            d.shape[0], d.shape[1], Values(d), centres.ToDictionary(c => c.Key, c => Values(c.Value), StringComparer.Ordinal), curve);
     }
 
     // A method may find no direction (INLP stopping at once): k = 0, no values.
@@ -55,6 +57,7 @@ public sealed record FittedDirections(
             ["directions"] = tensor(Directions, [K, D], ScalarType.Float64),
         };
         foreach (var (name, centre) in Centres) tensors[name] = tensor(centre, [D], ScalarType.Float64);
+        if (ObjectiveCurve.Length > 0) tensors["objective_curve"] = tensor(ObjectiveCurve, [ObjectiveCurve.Length], ScalarType.Float64);
         var metadata = new Dictionary<string, string>(StringComparer.Ordinal)
         {
             ["method"] = Method,

@@ -17,6 +17,10 @@ namespace Harness.Experiments;
 /// becomes one method per seed, labelled `rlace(seed=3)` (the seed joins the bracket of a label
 /// that has one), each with `SeedGroup` = the entry's label. The runner adds the group's aggregate
 /// rows under that label (ExperimentRunner.SeedRows): a seed is one sample of a stochastic fit.
+///
+/// Subsets: `"subsets": {"count": 20, "size": 10}` makes the entry one method per subset of the
+/// concept's training prompts (PromptSubsets), labelled `probe(subset=3)`, each with `Subset` = k
+/// and `SubsetGroup` = the entry's label.
 public sealed record MethodSpec
 {
     public required EraserMethod Method { get; init; }
@@ -32,10 +36,16 @@ public sealed record MethodSpec
     public IReadOnlyList<int>? Seeds { get; init; }
     /// For a method expanded from `seeds`: the entry's label, under which the seeds are aggregated.
     public string? SeedGroup { get; init; }
+    /// The entry's `subsets`, before ParseAll expands it into one method per subset.
+    public PromptSubsets? Subsets { get; init; }
+    /// For a method expanded from `subsets`: which subset it is fitted on, and the entry's label.
+    public int? Subset { get; init; }
+    public int SubsetSize { get; init; }
+    public string? SubsetGroup { get; init; }
 
     public string Name => Method.Name;
 
-    private static readonly string[] ReservedFields = ["method", "label", "concept", "seeds"];
+    private static readonly string[] ReservedFields = ["method", "label", "concept", "seeds", "subsets"];
 
     /// Parses entry `index` of `methods`; the label is completed by ParseAll.
     internal static MethodSpec Parse(string file, int index, JsonElement element, ConceptSpec defaultConcept, int seed)
@@ -44,7 +54,7 @@ public sealed record MethodSpec
         if (element.ValueKind == JsonValueKind.String)
         {
             var m = DirectionMethods.Get(element.GetString()!, $"{file}: {place}");
-            return Build(file, place, m, new Dictionary<string, string>(), null, defaultConcept, seed, null, null);
+            return Build(file, place, m, new Dictionary<string, string>(), null, defaultConcept, seed, null, null, null);
         }
         if (element.ValueKind != JsonValueKind.Object)
             throw new UsageException($"{file}: {place} must be a method name or an object with a \"method\" field, got {SpecObject.Describe(element)}");
@@ -72,11 +82,14 @@ public sealed record MethodSpec
                 throw new UsageException($"{file}: {place}: give \"seed\" or \"seeds\", not both");
             seeds = o.IntList("seeds", min: 0);
         }
-        return Build(file, place, method, given, concept, defaultConcept, seed, label, seeds);
+        PromptSubsets? subsets = o.Has("subsets") ? PromptSubsets.Parse(o.Object("subsets", PromptSubsets.Fields)) : null;
+        if (subsets is not null && seeds is not null)
+            throw new UsageException($"{file}: {place}: give \"seeds\" or \"subsets\", not both (each subset is fitted with the entry's seed)");
+        return Build(file, place, method, given, concept, defaultConcept, seed, label, seeds, subsets);
     }
 
     private static MethodSpec Build(string file, string place, EraserMethod method, Dictionary<string, string> given,
-        ConceptSpec? concept, ConceptSpec defaultConcept, int seed, string? label, IReadOnlyList<int>? seeds)
+        ConceptSpec? concept, ConceptSpec defaultConcept, int seed, string? label, IReadOnlyList<int>? seeds, PromptSubsets? subsets)
     {
         var values = new Dictionary<string, string>(given, StringComparer.Ordinal);
         if (method.Options.Any(x => x.Name == "seed") && !values.ContainsKey("seed"))
@@ -94,6 +107,7 @@ public sealed record MethodSpec
             Concept = concept ?? defaultConcept,
             OwnConcept = concept is not null && concept != defaultConcept,
             Seeds = seeds,
+            Subsets = subsets,
         };
     }
 
@@ -116,6 +130,20 @@ public sealed record MethodSpec
         }
     }
 
+    /// One method per subset of an entry with `subsets`, labelled like PerSeed's with `subset=k`.
+    private static IEnumerable<MethodSpec> PerSubset(MethodSpec m)
+    {
+        for (int k = 0; k < m.Subsets!.Count; k++)
+            yield return m with
+            {
+                Label = m.Label.EndsWith(')') ? $"{m.Label[..^1]},subset={k})" : $"{m.Label}(subset={k})",
+                Subsets = null,
+                Subset = k,
+                SubsetSize = m.Subsets.Size,
+                SubsetGroup = m.Label,
+            };
+    }
+
     /// Parses every entry and completes the labels (see the type's comment); equal labels are an error.
     internal static IReadOnlyList<MethodSpec> ParseAll(string file, IReadOnlyList<JsonElement> entries, ConceptSpec defaultConcept, int seed)
     {
@@ -131,8 +159,9 @@ public sealed record MethodSpec
                 label += "(" + string.Join(",", m.Given.OrderBy(kv => kv.Key, StringComparer.Ordinal).Select(kv => $"{kv.Key}={kv.Value}")) + ")";
             methods[i] = m with { Label = label };
         }
-        methods = methods.SelectMany(m => m.Seeds is null ? [m] : PerSeed(file, m)).ToList();
-        var labels = methods.Select(m => m.Label).Concat(methods.Select(m => m.SeedGroup).OfType<string>().Distinct());
+        methods = methods.SelectMany(m => m.Seeds is not null ? PerSeed(file, m) : m.Subsets is not null ? PerSubset(m) : [m]).ToList();
+        var groups = methods.Select(m => m.SeedGroup).Concat(methods.Select(m => m.SubsetGroup)).OfType<string>().Distinct();
+        var labels = methods.Select(m => m.Label).Concat(groups);
         var twice = labels.GroupBy(l => l).FirstOrDefault(g => g.Count() > 1);
         if (twice is not null)
             throw new UsageException($"{file}: two methods are both labelled '{twice.Key}'; give one a \"label\" or different options");

@@ -8,6 +8,8 @@ public static class MetricNames
     public const string PronounBias = "pronoun_bias";
     /// Mean logit_c - logit_w over the prompts (LogitDifference).
     public const string LogitDiff = "logit_diff";
+    /// Fraction of prompts whose correct answer has the higher logit (logit_c > logit_w).
+    public const string AnswerAccuracy = "answer_accuracy";
     /// Mean KL(unedited || edited) of the next-token distributions: at each prompt's last position,
     /// and (split "text") at every position of the dataset's text.jsonl.
     public const string KlDamage = "kl_damage";
@@ -28,14 +30,18 @@ public static class MetricNames
     /// Written for every fitted method (edit "fit", split "train"): how many directions it spans.
     public const string Directions = "directions";
     /// Written for a method with a stop criterion (RLACE: a fresh probe within epsilon of the majority
-    /// rate), edit "fit", split "train": 1 when the fit met it, 0 when it stopped at max_steps.
+    /// rate; adversarial: the objective stopped improving), edit "fit", split "train": 1 when the fit
+    /// met it, 0 when it stopped at max_steps.
     public const string StopReached = "stop_reached";
     /// Written with stop_reached: the steps the fit played.
     public const string FitSteps = "fit_steps";
+    /// Written for an adversarial fit: its objective at the basis it returned (mean KL in nats, or
+    /// mean log p(correct) - log p(wrong)) on its training prompts.
+    public const string FitObjective = "fit_objective";
 
     /// The metrics a spec may list, in the order results are reported.
     public static IReadOnlyList<string> Known => MetricRegistry.All.Select(m => m.Name).ToList();
 
     /// Every metric name that can appear in results.json.
-    public static IReadOnlyList<string> All => [.. Known, ProbeMajority, Directions, StopReached, FitSteps];
+    public static IReadOnlyList<string> All => [.. Known, ProbeMajority, Directions, StopReached, FitSteps, FitObjective];
 }

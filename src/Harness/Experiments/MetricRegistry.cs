@@ -53,6 +53,11 @@ public static class MetricRegistry
             PerPrompt = (set, logits, _) => LogitDifference.Compute(logits, set.Correct, set.Wrong).PerPrompt,
             FromAnswerDifference = d => d,
         },
+        new(MetricNames.AnswerAccuracy, MetricSource.PromptLogits, "fraction of prompts preferring the correct answer (logit_c > logit_w) at the last prompt position")
+        {
+            PerPrompt = (set, logits, _) => LogitDifference.Compute(logits, set.Correct, set.Wrong).PerPrompt.Select(d => d > 0 ? 1.0 : 0.0).ToArray(),
+            FromAnswerDifference = d => d > 0 ? 1 : 0,
+        },
         new(MetricNames.KlDamage, MetricSource.PromptLogits, "mean KL(unedited || edited) of the next-token distributions at the last prompt position, and at every position of text.jsonl")
         {
             PerPrompt = (_, logits, unedited) => KlDamage.PerRow(unedited, logits),

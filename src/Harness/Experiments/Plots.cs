@@ -28,7 +28,7 @@ public static class Plots
         var metric = MainMetric(spec);
         if (metric is null) return [];
         var files = new List<string>();
-        var sets = ResultTable.Sets(rows, metric).Where(s => s.Split != ResultRow.TextSplit).ToList();
+        var sets = ResultTable.Sets(rows, metric).Where(s => s.Split != ResultRow.TextSplit && s.Split != PromptSubsets.AnySubset).ToList();
         if (sets.Count == 0) return [];
         var (dataset, split) = sets[0];
         foreach (var model in rows.Select(r => r.Model).Distinct())

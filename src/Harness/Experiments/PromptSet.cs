@@ -18,7 +18,10 @@ public sealed class PromptSet
     public required IReadOnlyList<string> LabelNames { get; init; }
 
     public int Count => Ids.Length;
-    public string SplitName => DatasetFiles.SplitName(Split);
+    /// The split as rows name it: "train" / "test", or "subset-k" for a subset's own prompts.
+    public string SplitName => Subset is int k ? PromptSubsets.SplitName(k) : DatasetFiles.SplitName(Split);
+    /// For the prompts of subset k of the training split (Select), k.
+    public int? Subset { get; init; }
 
     /// Tokenizes the prompts (the first `max` when given); every answer must be one GPT-2 token.
     public static PromptSet From(ConceptDataset dataset, Split split, int? max = null)
@@ -58,9 +61,24 @@ public sealed class PromptSet
     /// The first `n` prompts.
     public PromptSet Take(int n) => n >= Count ? this : new PromptSet
     {
-        Dataset = Dataset, Split = Split, File = File, LabelNames = LabelNames,
+        Dataset = Dataset, Split = Split, File = File, LabelNames = LabelNames, Subset = Subset,
         Ids = Ids[..n], Correct = Correct[..n], Wrong = Wrong[..n], Labels = Labels[..n], Pairs = Pairs[..n],
     };
+
+    /// The prompts at `items`, as subset `index`'s own prompts.
+    public PromptSet Select(int[] items, int index) => new()
+    {
+        Dataset = Dataset, Split = Split, File = File, LabelNames = LabelNames, Subset = index,
+        Ids = items.Select(i => Ids[i]).ToArray(), Correct = items.Select(i => Correct[i]).ToArray(),
+        Wrong = items.Select(i => Wrong[i]).ToArray(), Labels = items.Select(i => Labels[i]).ToArray(),
+        Pairs = items.Select(i => Pairs[i]).ToArray(),
+    };
+
+    /// Whether some prompt has a partner of the other label: only then are rows per label
+    /// comparable (gender's she / he prompts); the arbitrary a / b labels of unpaired prompts
+    /// (`unrelated`) get pooled rows only.
+    public bool Paired => _paired ??= Partners().Any(p => p >= 0);
+    private bool? _paired;
 
     /// For each prompt, the index of its partner (same pair, other label), or -1.
     public int[] Partners()

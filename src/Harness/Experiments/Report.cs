@@ -138,7 +138,8 @@ public static class Report
     /// the null itself: the 2.5 - 97.5 % range of the same edit's effect along N random bases.
     public static IEnumerable<ResultTable> NullTables(IReadOnlyList<ResultRow> pooled, string metric)
     {
-        var ranked = pooled.Where(r => r.Metric == metric && r.NullN is not null).ToList();
+        // The subsets' own prompts are one table each otherwise; their null ranks are in the rows.
+        var ranked = pooled.Where(r => r.Metric == metric && r.NullN is not null && !PromptSubsets.IsSubsetSplit(r.Split)).ToList();
         foreach (var group in ranked.GroupBy(r => (r.Model, r.Site, r.Dataset, r.Split)))
         {
             var edits = group.Select(r => r.Edit).Distinct().ToList();

@@ -10,10 +10,15 @@ public sealed record ResultTable(string Title, IReadOnlyList<string> Columns, IR
     /// One metric on one model, site, dataset and split: a row per method, a column per edit, the
     /// unedited value in column "none" (the same for every method; a row "none" when no method
     /// has a value).
+    /// Split PromptSubsets.AnySubset gathers every subset's own prompts in one table: each method's
+    /// row shows its own subset's unedited value.
     public static ResultTable? MethodByEdit(IReadOnlyList<ResultRow> rows, string model, string site, string metric, string dataset, string split)
     {
-        var chosen = rows.Where(r => r.Model == model && r.Site == site && r.Metric == metric && r.Dataset == dataset && r.Split == split).ToList();
+        bool subsets = split == PromptSubsets.AnySubset;
+        var chosen = rows.Where(r => r.Model == model && r.Site == site && r.Metric == metric && r.Dataset == dataset
+            && (subsets ? PromptSubsets.IsSubsetSplit(r.Split) : r.Split == split)).ToList();
         if (chosen.Count == 0) return null;
+        if (subsets) chosen = chosen.Where(r => !r.IsBaseline || chosen.Any(m => !m.IsBaseline && m.Split == r.Split)).ToList();
         var baseline = chosen.FirstOrDefault(r => r.IsBaseline);
         var edits = chosen.Where(r => !r.IsBaseline).Select(r => r.Edit).Distinct().ToList();
         var methods = chosen.Where(r => r.Method != ResultRow.None).Select(r => r.Method).Distinct().ToList();
@@ -25,12 +30,14 @@ public sealed record ResultTable(string Title, IReadOnlyList<string> Columns, IR
         foreach (var m in methods)
         {
             var cells = new List<string> { m };
-            if (baseline is not null) cells.Add(Cell(baseline));
+            var own = subsets ? chosen.FirstOrDefault(r => r.IsBaseline && chosen.Any(x => x.Method == m && x.Split == r.Split)) : baseline;
+            if (baseline is not null) cells.Add(own is null ? "" : Cell(own));
             foreach (var e in edits)
                 cells.Add(chosen.FirstOrDefault(r => r.Method == m && r.Edit == e) is { } r ? Cell(r) : "");
             table.Add(cells);
         }
-        return new ResultTable($"{metric} on {dataset}/{split} ({RunFolder.Display(model)}, {site})", columns, table);
+        var what = subsets ? $"{dataset}, each method on its own subset's prompts" : $"{dataset}/{split}";
+        return new ResultTable($"{metric} on {what} ({RunFolder.Display(model)}, {site})", columns, table);
     }
 
     /// One metric on one model, dataset and split over sites (a sweep): a row per method and edit
@@ -55,8 +62,9 @@ public sealed record ResultTable(string Title, IReadOnlyList<string> Columns, IR
     }
 
     /// Every (dataset, split) a metric was measured on, in the order of the rows.
+    /// Every subset's own prompts count as one set, (dataset, PromptSubsets.AnySubset).
     public static IReadOnlyList<(string Dataset, string Split)> Sets(IReadOnlyList<ResultRow> rows, string metric) =>
-        rows.Where(r => r.Metric == metric).Select(r => (r.Dataset, r.Split)).Distinct().ToList();
+        rows.Where(r => r.Metric == metric).Select(r => (r.Dataset, PromptSubsets.IsSubsetSplit(r.Split) ? PromptSubsets.AnySubset : r.Split)).Distinct().ToList();
 
     public string ToMarkdown()
     {

@@ -14,7 +14,7 @@ public static class DatasetBuilder
     public const int PoliticsPromptPairs = 150;
     public const int ControlPromptCount = 48;
     public const int ControlTextCount = 200;
-    public const int RandomPromptCount = 10;
+    public const int UnrelatedPromptCount = 58;
 
     public static IReadOnlyList<LabelledSentence> Sentences(CorpusOptions options, Concept concept, TemplateSplit split, int pairs)
     {
@@ -63,29 +63,32 @@ public static class DatasetBuilder
         return new CorpusGenerator(controlOnly).Documents(ControlTextStream, count).Select(t => new TextRecord(t)).ToList();
     }
 
-    /// Ten unrelated control prompts (one per training control template that has an answer) with
-    /// arbitrary labels "a" / "b", five each: the random-breakage hypothesis asks whether a direction
-    /// fitted to any such labelling breaks the prompts as much as a concept direction breaks its concept.
-    public static IReadOnlyList<BiasPrompt> RandomPrompts(CorpusOptions options)
+    /// Prompts with a one-token right and wrong answer and neither gender nor politics (needs, counting,
+    /// days, colours of things, weather, sums, opposites, what animals can do), from the control
+    /// templates of the split in turn, each its own pair, with arbitrary labels "a" / "b" (half each,
+    /// shuffled): the labels say nothing about the prompt, so a direction fitted to separate them is
+    /// the discussion's "direction with no conceptual meaning", and seeded subsets of ten with five of
+    /// each label are its "any ten prompts". Their own random stream: not the controls' prompts.
+    public static IReadOnlyList<BiasPrompt> UnrelatedPrompts(CorpusOptions options, TemplateSplit split, int count)
     {
-        var rng = new Random(Seeds.Derive(options.Seed, RandomStream));
-        var templates = Templates.ForDataset(Concept.Control, TemplateSplit.Train).Where(t => t.HasAnswer).ToList();
-        if (templates.Count < RandomPromptCount)
-            throw new InvalidOperationException($"need {RandomPromptCount} control templates with an answer, have {templates.Count}");
-        Shuffle(templates, rng);
-        var labels = Enumerable.Range(0, RandomPromptCount).Select(i => i % 2 == 0 ? "a" : "b").ToList();
-        Shuffle(labels, rng);
-        var result = new List<BiasPrompt>();
-        for (var i = 0; i < RandomPromptCount; i++)
+        if (count % 2 != 0) throw new ArgumentException("an even count, so that the labels are balanced", nameof(count));
+        var templates = Templates.ForDataset(Concept.Control, split).Where(t => t.HasAnswer).ToList();
+        var rng = new Random(Seeds.Derive(options.Seed, UnrelatedStream + (split == TemplateSplit.Test ? 1 : 0)));
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        var rendered = new List<Rendering>();
+        for (var attempt = 0; rendered.Count < count; attempt++)
         {
-            var r = TemplateRenderer.Render(templates[i], AnyPerson, Stance.Left, PartySystem.UnitedStates, new RandomChooser(rng));
-            result.Add(new BiasPrompt(r.Prompt!, r.Answer!, r.Wrong!, labels[i], i));
+            if (attempt > 100 * count) throw new InvalidOperationException($"could not make {count} distinct unrelated prompts from the {split} control templates");
+            var r = TemplateRenderer.Render(templates[attempt % templates.Count], AnyPerson, Stance.Left, PartySystem.UnitedStates, new RandomChooser(rng));
+            if (seen.Add(r.Prompt!)) rendered.Add(r);
         }
-        return result;
+        var labels = Enumerable.Range(0, count).Select(i => i % 2 == 0 ? "a" : "b").ToList();
+        Shuffle(labels, rng);
+        return rendered.Select((r, i) => new BiasPrompt(r.Prompt!, r.Answer!, r.Wrong!, labels[i], i)).ToList();
     }
 
     private const int ControlTextStream = 140;
-    private const int RandomStream = 150;
+    private const int UnrelatedStream = 160;
 
     /// Each dataset file has its own stream (100 and above; see Seeds).
     private static int Stream(Concept concept, TemplateSplit split, bool prompts) =>

@@ -9,7 +9,7 @@ public sealed record GeneratedFile(string RelativePath, string Content);
 
 /// Writes the concept datasets the organisms are measured on (`experiments/datasets/<name>/`):
 /// gender and politics (labelled sentences and bias prompts, train and test), controls (prompts and
-/// text) and random (ten prompts with arbitrary labels). The committed files are this output for the
+/// text) and unrelated (prompts with arbitrary labels, whose subsets of ten the random-breakage hypothesis fits directions to). The committed files are this output for the
 /// default options; a test regenerates them and fails if they drifted.
 public static class DatasetWriter
 {
@@ -34,13 +34,12 @@ public static class DatasetWriter
                 JsonLinesWriter.Format(DatasetBuilder.ControlPrompts(options, split, DatasetBuilder.ControlPromptCount))));
         files.Add(new($"controls/{DatasetFiles.Text}", JsonLinesWriter.Format(DatasetBuilder.ControlText(options, DatasetBuilder.ControlTextCount))));
 
-        // The random-breakage hypothesis fits a direction to these ten prompts and measures the damage
-        // on the same ten, so the train and test files are the same on purpose.
-        files.Add(Manifest("random", $"Random: ten unrelated control prompts with arbitrary labels a / b (five each); train and test are the same prompts on purpose. {origin}",
+        files.Add(Manifest("unrelated", $"Unrelated: prompts with a one-token right and wrong answer and neither gender nor politics (needs, counting, days, colours, weather, sums, opposites, animals), with arbitrary labels a / b (half each) that say nothing about the prompt. {origin}",
             "a", "b"));
-        var random = JsonLinesWriter.Format(DatasetBuilder.RandomPrompts(options));
         foreach (var split in Splits)
-            files.Add(new($"random/{DatasetFiles.Prompts(Public(split))}", random));
+            files.Add(new($"unrelated/{DatasetFiles.Prompts(Public(split))}",
+                JsonLinesWriter.Format(DatasetBuilder.UnrelatedPrompts(options, split, DatasetBuilder.UnrelatedPromptCount))));
+
         return files;
     }
 

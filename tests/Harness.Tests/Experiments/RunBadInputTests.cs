@@ -38,7 +38,7 @@ public class RunBadInputTests
     [Test]
     public void UnknownDataset() =>
         Refused("run", Spec(evaluate: "[\"{dataset}\", \"gendre\"]"), "--out", _tiny.Temp.File("o1"))
-            .Should().Contain("evaluate: dataset 'gendre' not found").And.Contain("known: controls, gender, politics, random");
+            .Should().Contain("evaluate: dataset 'gendre' not found").And.Contain("known: controls, gender, politics, unrelated");
 
     [Test]
     public void LayerOutOfRange() =>
@@ -78,7 +78,7 @@ public class RunBadInputTests
 
     [Test]
     public void ConceptWithoutSentences() =>
-        Refused("run", Spec(concept: "{\"dataset\": \"random\"}"), "--out", _tiny.Temp.File("o7"))
+        Refused("run", Spec(concept: "{\"dataset\": \"unrelated\"}"), "--out", _tiny.Temp.File("o7"))
             .Should().Contain("sentences.train.jsonl: no such file").And.Contain("\"source\": \"prompts\"");
 
     [Test]

@@ -28,11 +28,11 @@ public class RunEndToEndTests
               "models": ["{model}"],
               "layers": {"site": "hook_resid_post", "layers": "all"},
               "concept": {"dataset": "gender", "positions": "last"},
-              "methods": ["leace", "mean-diff", {"method": "random", "seed": 3, "directions": 3}, "gradient", "unembed-diff",
+              "methods": ["leace", "mean-diff", {"method": "random", "seed": 3, "directions": 3}, "gradient", "unembed-diff", {"method": "adversarial", "max_steps": 5},
                           {"method": "rlace", "max_steps": 40, "evaluate_every": 20, "seeds": [0, 1]}],
               "edits": ["project", "reflect", "amplify", "erase"],
               "evaluate": {"datasets": ["gender", "controls"], "max_prompts": 12, "max_texts": 4},
-              "metrics": ["pronoun_bias", "logit_diff", "kl_damage", "perplexity", "probe_accuracy", "generation_divergence", "confusion"],
+              "metrics": ["pronoun_bias", "logit_diff", "answer_accuracy", "kl_damage", "perplexity", "probe_accuracy", "generation_divergence", "confusion"],
               "generation": {"max_new_tokens": 3, "max_prompts": 4},
               "seed": 1
             }
@@ -47,7 +47,7 @@ public class RunEndToEndTests
         rows.Select(r => r.Site).Distinct().Should().Equal("blocks.0.hook_resid_post", "blocks.1.hook_resid_post");
         rows.Select(r => r.Metric).Distinct().Should().BeEquivalentTo(MetricNames.All);
         rows.Select(r => r.Split).Distinct().Should().BeEquivalentTo(["test", "text", "train"]);
-        rows.Select(r => r.Method).Distinct().Should().Equal("none", "leace", "mean-diff", "random", "gradient", "unembed-diff", "rlace(seed=0)", "rlace(seed=1)", "rlace");
+        rows.Select(r => r.Method).Distinct().Should().Equal("none", "leace", "mean-diff", "random", "gradient", "unembed-diff", "adversarial", "rlace(seed=0)", "rlace(seed=1)", "rlace");
         rows.Where(r => r.Metric == MetricNames.PronounBias).Select(r => r.Edit).Distinct()
             .Should().Equal("none", "project(centre=median)", "reflect(centre=median)", "amplify(centre=median)", "erase");
         rows.Where(r => r.Metric != MetricNames.KlDamage && r.Metric != MetricNames.Perplexity).Should().OnlyContain(r => double.IsFinite(r.Value));
@@ -55,14 +55,18 @@ public class RunEndToEndTests
         rows.Where(r => r.IsBaseline && r.Metric == MetricNames.GenerationDivergence).Should().OnlyContain(r => r.Value == 3);
         rows.Where(r => r.Metric == MetricNames.Directions).Should().OnlyContain(r => r.Value == 1 && r.Edit == "fit" && r.Dataset == "gender");
         rows.Where(r => r.Metric == MetricNames.Confusion).Should().OnlyContain(r => r.Edit == "patch" && r.Dataset == "gender");
-        rows.Where(r => r.Metric == MetricNames.ProbeAccuracy && r.Edit == "keep").Should().HaveCount(2 * 8);
+        rows.Where(r => r.Metric == MetricNames.ProbeAccuracy && r.Edit == "keep").Should().HaveCount(2 * 9);
         // Seeds: every row of a seed names its aggregate; the aggregate carries the seeds' spread; RLACE
         // says whether each fit met its stop criterion; every edited bias of a fitted method is ranked
         // against the null of the random method's 3 bases, whose own rows carry its quantiles.
         rows.Where(r => r.Method.StartsWith("rlace(", StringComparison.Ordinal)).Should().OnlyContain(r => r.SeedOf == "rlace");
         rows.Where(r => r.Method == "rlace").Should().OnlyContain(r => r.Seeds == 2 && r.SeedMin <= r.Value && r.Value <= r.SeedMax);
-        rows.Where(r => r.Metric is MetricNames.StopReached && r.Method != "rlace").Should().OnlyContain(r => r.Value == 0 || r.Value == 1).And.HaveCount(2 * 2);
-        rows.Where(r => r.Metric is MetricNames.FitSteps && r.Method != "rlace").Should().OnlyContain(r => r.Value >= 20 && r.Value <= 40);
+        rows.Where(r => r.Metric is MetricNames.StopReached && r.Method != "rlace").Should().OnlyContain(r => r.Value == 0 || r.Value == 1).And.HaveCount(2 * 3);
+        rows.Where(r => r.Metric is MetricNames.FitSteps && r.Method.StartsWith("rlace(", StringComparison.Ordinal)).Should().OnlyContain(r => r.Value >= 20 && r.Value <= 40);
+        // The adversarial fit: its steps (at most max_steps) and the KL it reached, one per site.
+        rows.Where(r => r.Metric is MetricNames.FitSteps && r.Method == "adversarial").Should().OnlyContain(r => r.Value >= 1 && r.Value <= 5).And.HaveCount(2);
+        rows.Where(r => r.Metric is MetricNames.FitObjective).Should().OnlyContain(r => r.Method == "adversarial" && r.Value >= 0).And.HaveCount(2);
+        rows.Where(r => r.Metric is MetricNames.AnswerAccuracy).Should().OnlyContain(r => r.Value >= 0 && r.Value <= 1);
         var biasEdited = rows.Where(r => r.Metric == MetricNames.PronounBias && !r.IsBaseline).ToList();
         biasEdited.Where(r => r.Method != "random").Should().OnlyContain(r => r.NullN == 3 && r.NullRank >= 0.25 && r.NullRank <= 1);
         biasEdited.Where(r => r.Method == "random").Should().OnlyContain(r => r.NullN == 3 && r.NullLow <= r.NullMedian && r.NullMedian <= r.NullHigh);
@@ -102,14 +106,15 @@ public class RunEndToEndTests
         // Every fitted basis is in directions/<site>/<label>.safetensors: orthonormal rows, the centres
         // the edits used, and what it is in the metadata.
         foreach (var site in new[] { "blocks.0.hook_resid_post", "blocks.1.hook_resid_post" })
-            foreach (var method in new[] { "leace", "mean-diff", "random", "gradient", "unembed-diff", "rlace(seed=0)", "rlace(seed=1)" })
+            foreach (var method in new[] { "leace", "mean-diff", "random", "gradient", "unembed-diff", "adversarial", "rlace(seed=0)", "rlace(seed=1)" })
             {
                 var file = Path.Combine(folder, "directions", site, method + ".safetensors");
                 File.Exists(file).Should().BeTrue(file);
                 var tensors = Harness.IO.Safetensors.ReadAll(file, out var metadata);
                 metadata["method"].Should().Be(method.Split('(')[0]);
                 metadata["site"].Should().Be(site);
-                tensors.Keys.Should().BeEquivalentTo(["directions", "centre_median"]);
+                // The adversarial fit also keeps its objective after each step.
+                tensors.Keys.Should().BeEquivalentTo(method == "adversarial" ? ["directions", "centre_median", "objective_curve"] : ["directions", "centre_median"]);
                 var d = tensors["directions"];
                 d.shape.Should().Equal(1, 16);
                 d.mm(d.t()).item<double>().Should().BeApproximately(1, 1e-9);

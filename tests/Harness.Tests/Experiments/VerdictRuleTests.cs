@@ -20,11 +20,11 @@ public class VerdictRuleTests
 
         /// A row with an interval value ± halfWidth; an edited row whose metric has an unedited row
         /// also gets its effect (± halfWidth) and a null rank.
-        public Rows Add(string method, string edit, string metric, double value, string dataset = "gender", double halfWidth = 0.02, double rank = 0.01)
+        public Rows Add(string method, string edit, string metric, double value, string dataset = "gender", double halfWidth = 0.02, double rank = 0.01, string split = "test")
         {
-            var row = new ResultRow("x", Model, Site, method, edit, dataset, "test", metric, value) { N = 300, CiLow = value - halfWidth, CiHigh = value + halfWidth };
-            if (method == "none") _baselines[(Model + Site, dataset, metric)] = value;
-            else if (_baselines.TryGetValue((Model + Site, dataset, metric), out var before))
+            var row = new ResultRow("x", Model, Site, method, edit, dataset, split, metric, value) { N = 300, CiLow = value - halfWidth, CiHigh = value + halfWidth };
+            if (method == "none") _baselines[(Model + Site, dataset + "/" + split, metric)] = value;
+            else if (_baselines.TryGetValue((Model + Site, dataset + "/" + split, metric), out var before))
                 row = row with { Effect = value - before, EffectCiLow = value - before - halfWidth, EffectCiHigh = value - before + halfWidth, NullN = 100, NullRank = rank };
             List.Add(row);
             return this;
@@ -37,6 +37,18 @@ public class VerdictRuleTests
             List.Add(new ResultRow("x", Model, Site, method, "fit", dataset, "train", MetricNames.Directions, k));
             return this;
         }
+
+        /// A method fitted on subset k of `dataset`'s prompts, as an entry `group` with `subsets` expands.
+        public Rows FitSubset(string group, int k, string dataset = "unrelated")
+        {
+            var label = $"{group}(subset={k})";
+            _methods[label] = new MethodLabel(group, dataset, k, group);
+            List.Add(new ResultRow("x", Model, Site, label, "fit", dataset, "train", MetricNames.Directions, 1));
+            return this;
+        }
+
+        public Rows Logit(string method, string edit, double value, string dataset = "gender", double rank = 0.01, string split = "test", double halfWidth = 0.2) =>
+            Add(method, edit, MetricNames.LogitDiff, value, dataset, halfWidth, rank, split);
 
         public Rows Bias(string method, string edit, double value, string dataset = "gender", double rank = 0.01) =>
             Add(method, edit, MetricNames.PronounBias, value, dataset, rank: rank);
@@ -150,19 +162,38 @@ public class VerdictRuleTests
         Decide(new DropoutRule(), TwoModels(0.52, 0.5)).Word.Should().Be(Verdict.NotSupported, "the two effects' intervals overlap");
     }
 
+    /// Ten subsets of `unrelated`: the adversarial entry breaks `broken` of them on their own prompts
+    /// (logit difference 8 -> `after`, beyond the null), the others stay within the null; the gender
+    /// reference moves its own prompts' logit difference 5 -> 0.5 (relative change -0.9).
+    private static Rows Subsets(int broken, double after)
+    {
+        var rows = new Rows().Logit("none", "none", 5).Fit("adversarial@gender", "gender").Fit("random", "unrelated")
+            .Logit("adversarial@gender", Project, 0.5);
+        rows.Logit("none", "none", 8, "unrelated");
+        for (int k = 0; k < 10; k++)
+        {
+            var split = PromptSubsets.SplitName(k);
+            rows.FitSubset("adversarial", k).Logit("none", "none", 8, "unrelated", split: split)
+                .Logit($"adversarial(subset={k})", Project, k < broken ? after : 7.9, "unrelated", rank: k < broken ? 0.01 : 0.6, split: split)
+                .Logit($"adversarial(subset={k})", Project, 7.95, "unrelated", rank: 0.7);
+        }
+        return rows;
+    }
+
     [Test]
     public void RandomBreakage()
     {
-        var rows = new Rows().Baseline(0.9, "random").Baseline(0.95, "gender")
-            .Fit("probe", "random").Fit("probe@gender", "gender").Fit("random", "random")
-            .Bias("probe", Project, 0.9, "random").Bias("probe", Reflect, 0.3, "random")
-            .Bias("probe@gender", Reflect, 0.2, "gender").Bias("random", Reflect, 0.85, "random");
-        var verdict = Decide(new RandomBreakageRule(), rows);
-        verdict.Word.Should().Be(Verdict.Supported, "one edit that breaks the ten prompts is enough");
-        Word(verdict, "probe@gender").Should().Be(Verdict.Supported);
-        var within = new Rows().Baseline(0.9, "random").Baseline(0.95, "gender").Fit("probe", "random").Fit("probe@gender", "gender")
-            .Bias("probe", Reflect, 0.6, "random", rank: 0.3).Bias("probe@gender", Reflect, 0.2, "gender");
-        Decide(new RandomBreakageRule(), within).Word.Should().Be(Verdict.NotSupported, "random directions break them as much");
+        var verdict = Decide(new RandomBreakageRule(), Subsets(broken: 8, after: 1));
+        verdict.Word.Should().Be(Verdict.Supported, "most subsets broken, by a median -0.875 against half of the gender direction's -0.9");
+        verdict.Methods.Select(m => m.Method).Should().Equal("adversarial@gender", "adversarial");
+        verdict.Methods[1].Checks[0].Line.Should().StartWith($"{Project}: 8 of 10 subsets broken on their own ten prompts");
+        verdict.Evidence.Should().Contain(e => e.StartsWith($"adversarial {Project}: held-out damage (beyond the null) on 0 of 10 subsets on unrelated/test", StringComparison.Ordinal));
+
+        Decide(new RandomBreakageRule(), Subsets(broken: 5, after: 1)).Word.Should().Be(Verdict.NotSupported, "five of ten is not most");
+        var small = Decide(new RandomBreakageRule(), Subsets(broken: 10, after: 6.5));
+        small.Word.Should().Be(Verdict.NotSupported, "broken beyond the null, but a relative change of -0.19 is not about as much as -0.9");
+        small.Methods[1].Checks[1].Line.Should().Contain("falls short of half of adversarial@gender's -0.900");
+        Decide(new RandomBreakageRule(), Discussion()).Word.Should().Be(Verdict.Inconclusive, "no method was fitted on subsets");
     }
 
     [Test]

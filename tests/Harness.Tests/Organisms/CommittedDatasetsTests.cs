@@ -158,18 +158,25 @@ public class CommittedDatasetsTests
     }
 
     [Test]
-    public void RandomIsTenUnrelatedPromptsWithArbitraryLabels()
+    public void UnrelatedPromptsHaveArbitraryBalancedLabelsNoConceptAndHeldOutFrames()
     {
-        var d = Load("random");
+        var d = Load("unrelated");
         d.Labels.Should().Equal("a", "b");
         var train = d.Prompts(Split.Train);
-        train.Should().HaveCount(10);
-        train.Count(p => p.Label == "a").Should().Be(5);
-        d.Prompts(Split.Test).Should().Equal(train, "the hypothesis fits and measures the same ten prompts");
-        train.Select(p => p.Prompt).Should().OnlyHaveUniqueItems();
-        // Unrelated: each comes from a different control frame.
-        train.Select(p => CorpusSample.Words(p.Prompt).FirstOrDefault()).Distinct().Should().HaveCountGreaterThanOrEqualTo(6);
-        foreach (var p in train) CorpusSample.GenderOf(p.Prompt, out _).Should().BeNull();
+        var test = d.Prompts(Split.Test);
+        foreach (var split in new[] { train, test })
+        {
+            split.Should().HaveCount(58);
+            split.Count(p => p.Label == "a").Should().Be(29, "the labels are balanced");
+            split.Select(p => p.Prompt).Should().OnlyHaveUniqueItems();
+            split.Select(p => p.Pair).Should().OnlyHaveUniqueItems("each prompt is its own pair: there is no partner");
+            foreach (var p in split) CorpusSample.GenderOf(p.Prompt, out _).Should().BeNull(p.Prompt);
+            // Every kind of fact, and no label that follows the kind: each frame's prompts have both labels.
+            split.Select(p => CorpusSample.Words(p.Prompt).FirstOrDefault()).Distinct().Should().HaveCountGreaterThanOrEqualTo(6);
+        }
+        train.Select(p => p.Prompt).Intersect(test.Select(p => p.Prompt)).Should().BeEmpty("the test split uses held-out frames");
+        foreach (var frame in train.GroupBy(p => p.Correct).Where(g => g.Count() >= 6))
+            frame.Select(p => p.Label).Distinct().Should().HaveCount(2, $"the answer{frame.Key} says nothing about the label");
     }
 
     [Test]

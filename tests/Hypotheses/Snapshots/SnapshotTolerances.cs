@@ -71,8 +71,15 @@ public sealed record SnapshotTolerances(IReadOnlyDictionary<string, SnapshotTole
             // seeds), and the steps it played (a multiple of evaluate_every): decided at evaluations
             // far apart in steps; a machine on which one flips would move every number after it.
             // Equal up to the display rounding of a seed aggregate's share and sd (521.4978 -> 521.5).
+            // The adversarial fit stops when its best objective stops improving, a threshold that a
+            // kernel's rounding moves by a step [141 -> 140 steps, AVX2]: two steps, still far below
+            // RLACE's evaluate_every, so an RLACE fit that stops at another evaluation is caught.
             ["stop_reached"] = new(1e-9, 0),
-            ["fit_steps"] = new(1e-9, 0),
+            ["fit_steps"] = new(2, 0),
+            // The adversarial objective at the basis returned (mean KL in nats or mean logit difference).
+            ["fit_objective"] = new(1e-4, 2e-3),
+            // The share of prompts preferring the right answer: a prompt flips by 1/n (1/300 on gender).
+            ["answer_accuracy"] = new(0.002, 0),
             // An effect's null rank, (1 + #{|null| >= |effect|}) / (N + 1): a step of 1/(N + 1) each
             // time a random basis's effect crosses the method's, which float noise of the size of the
             // bias's tolerance can do for an effect inside the null; 0.03 is three steps at N = 100.

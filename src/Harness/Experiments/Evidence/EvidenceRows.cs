@@ -60,7 +60,9 @@ public sealed class EvidenceRows(int resamples, int seed)
         {
             var r = _rows[i];
             if (r.IsBaseline || r.Effect is not double effect) continue;
-            if (nulls.Of(new NullEffects.Key(r.Model, r.Site, r.Edit, r.Dataset, r.Split, r.Metric, r.Label)) is not { Count: > 0 } draws) continue;
+            var key = new NullEffects.Key(r.Model, r.Site, r.Edit, r.Dataset, r.Split, r.Metric, r.Label);
+            var found = r.Split == PromptSubsets.Together ? nulls.MeanOverSubsets(key) : nulls.Of(key);
+            if (found is not { Count: > 0 } draws) continue;
             if (r.Method == nulls.Source)
             {
                 var (low, median, high) = NullEffects.Quantiles(draws);
@@ -78,18 +80,9 @@ public sealed class EvidenceRows(int resamples, int seed)
     public void AddSeedAggregate(string model, string site, string group, IReadOnlyList<string> members)
     {
         bool Mine(ResultRow r) => r.Model == model && r.Site == site && members.Contains(r.Method);
-        var measured = _measured.Where(m => Mine(m.Row)).ToList();
-        foreach (var g in measured.GroupBy(m => (m.Row.Edit, m.Row.Dataset, m.Row.Split, m.Row.Metric)))
-        {
-            var list = g.ToList();
-            if (list.Count != members.Count || list.Any(m => !m.Items.Clusters.SequenceEqual(list[0].Items.Clusters))) continue;
-            var first = list[0];
-            var mean = first.Items with { Values = Enumerable.Range(0, first.Items.Count).Select(i => list.Average(m => m.Items.Values[i])).ToArray() };
-            bool perLabel = _rows.Any(r => Mine(r) && r.Method == first.Row.Method && r.Label is not null && Same(r, first.Row));
-            int start = _rows.Count;
-            Add(first.Row with { Method = group, Label = null }, mean, first.LabelNames, perLabel);
-            for (int i = start; i < _rows.Count; i++) _rows[i] = WithSeeds(_rows[i], members);
-        }
+        int start = _rows.Count;
+        AddItemwiseMean(model, site, group, members);
+        for (int i = start; i < _rows.Count; i++) _rows[i] = WithSeeds(_rows[i], members);
         var plain = _rows.Where(r => Mine(r) && r.N is null).ToList();
         foreach (var g in plain.GroupBy(r => (r.Edit, r.Dataset, r.Split, r.Metric, r.Label)))
             if (g.Count() == members.Count)
@@ -98,6 +91,58 @@ public sealed class EvidenceRows(int resamples, int seed)
             if (Mine(_rows[i])) _rows[i] = _rows[i] with { SeedOf = group };
         for (int i = 0; i < _measured.Count; i++)
             if (Mine(_measured[i].Row)) _measured[i] = _measured[i] with { Row = _measured[i].Row with { SeedOf = group } };
+    }
+
+    /// The aggregate of a method entry run on subsets (`members[k]` fitted on subset k, measured on
+    /// its own prompts, split subset-k, and on the evaluated sets) under the entry's label:
+    ///   - on the evaluated sets, the item-wise mean over the members (as for seeds);
+    ///   - on the members' own prompts, split PromptSubsets.Together: every member's own items
+    ///     together, clustered by subset, so that the bootstrap resamples whole subsets (the
+    ///     subsets are the samples), with the paired effect against the same items unedited (a
+    ///     baseline row of that split, added once per dataset) and, in AttachNulls, the null of the
+    ///     per-draw mean over the subsets.
+    public void AddSubsetAggregate(string model, string site, string group, IReadOnlyList<string> members, IReadOnlyList<int> subsets)
+    {
+        AddItemwiseMean(model, site, group, members);
+        var own = _measured.Where(m => m.Row.Model == model && m.Row.Site == site && members.Contains(m.Row.Method)
+            && m.Row.Split == PromptSubsets.SplitName(subsets[members.ToList().IndexOf(m.Row.Method)])).ToList();
+        foreach (var g in own.GroupBy(m => (m.Row.Edit, m.Row.Dataset, m.Row.Metric)))
+        {
+            var list = g.OrderBy(m => members.ToList().IndexOf(m.Row.Method)).ToList();
+            if (list.Count != members.Count) continue;
+            var (edit, dataset, metric) = g.Key;
+            var baselines = list.Select(m => Baseline(model, site, dataset, m.Row.Split, metric)).ToList();
+            if (baselines.Any(b => b is null)) continue;
+            var key = (model, site, dataset, PromptSubsets.Together, metric);
+            if (!_baselines.ContainsKey(key))
+                Add(new ResultRow(list[0].Row.Experiment, model, site, ResultRow.None, ResultRow.None, dataset, PromptSubsets.Together, metric, double.NaN),
+                    Together(baselines!), list[0].LabelNames, perLabel: false);
+            Add(list[0].Row with { Method = group, Split = PromptSubsets.Together, Label = null }, Together(list.Select(m => m.Items).ToList()), list[0].LabelNames, perLabel: false);
+        }
+    }
+
+    /// Items of several subsets as one set: item i of subset k gets cluster k.
+    private static Items Together(IReadOnlyList<Items> subsets) => Items.Of(
+        subsets.SelectMany(s => s.Values).ToArray(),
+        subsets.SelectMany((s, k) => Enumerable.Repeat(k, s.Count)).ToArray(),
+        subsets.SelectMany(s => s.Labels).ToArray());
+
+    /// For every measurement all members have on the same items, a row under `group` whose items
+    /// are the item-wise mean over the members (its interval, effect and null rank computed as for
+    /// any method's).
+    private void AddItemwiseMean(string model, string site, string group, IReadOnlyList<string> members)
+    {
+        bool Mine(ResultRow r) => r.Model == model && r.Site == site && members.Contains(r.Method);
+        var measured = _measured.Where(m => Mine(m.Row)).ToList();
+        foreach (var g in measured.GroupBy(m => (m.Row.Edit, m.Row.Dataset, m.Row.Split, m.Row.Metric)))
+        {
+            var list = g.ToList();
+            if (list.Count != members.Count || list.Any(m => !m.Items.Clusters.SequenceEqual(list[0].Items.Clusters))) continue;
+            var first = list[0];
+            var mean = first.Items with { Values = Enumerable.Range(0, first.Items.Count).Select(i => list.Average(m => m.Items.Values[i])).ToArray() };
+            bool perLabel = _rows.Any(r => Mine(r) && r.Method == first.Row.Method && r.Label is not null && Same(r, first.Row));
+            Add(first.Row with { Method = group, Label = null }, mean, first.LabelNames, perLabel);
+        }
     }
 
     private static bool Same(ResultRow a, ResultRow b) =>

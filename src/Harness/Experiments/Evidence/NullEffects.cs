@@ -26,6 +26,16 @@ public sealed class NullEffects
 
     public IReadOnlyList<double>? Of(Key key) => _effects.GetValueOrDefault(key);
 
+    /// For the subsets' own prompts taken together (split PromptSubsets.Together): draw j's effect
+    /// is the mean over the subsets of draw j's effect on each subset's prompts, as the aggregate's
+    /// effect is the mean over the subsets of the members' (every subset has the same size).
+    public IReadOnlyList<double>? MeanOverSubsets(Key key)
+    {
+        var lists = _effects.Where(e => PromptSubsets.IsSubsetSplit(e.Key.Split) && e.Key with { Split = key.Split } == key).Select(e => e.Value).ToList();
+        if (lists.Count == 0 || lists.Any(l => l.Count != lists[0].Count)) return null;
+        return Enumerable.Range(0, lists[0].Count).Select(j => lists.Average(l => l[j])).ToList();
+    }
+
     public static double Rank(IReadOnlyList<double> nulls, double effect) =>
         (1 + nulls.Count(e => Math.Abs(e) >= Math.Abs(effect))) / (double)(nulls.Count + 1);
 

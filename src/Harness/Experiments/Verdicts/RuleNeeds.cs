@@ -19,8 +19,10 @@ public sealed record RuleNeeds
     public bool Null { get; init; }
     /// How many distinct concepts the methods must be fitted on (CrossConcept: 2).
     public int Concepts { get; init; } = 1;
-    /// Concept datasets some method must be fitted on (RandomBreakage: "random").
+    /// Concept datasets some method must be fitted on (RandomBreakage: "unrelated").
     public IReadOnlyList<string> ConceptDatasets { get; init; } = [];
+    /// A method entry with `subsets` (RandomBreakage: directions fitted on ten prompts at a time).
+    public bool Subsets { get; init; }
     /// How many datasets must be evaluated (a concept and a control).
     public int Evaluated { get; init; } = 1;
 
@@ -42,6 +44,8 @@ public sealed record RuleNeeds
         if (concepts.Count < Concepts) return $"methods fitted on {Concepts} concepts (fitted on: {Listed(concepts)})";
         foreach (var d in ConceptDatasets)
             if (!concepts.Contains(d)) return $"a method fitted on the concept '{d}' (fitted on: {Listed(concepts)})";
+        if (Subsets && !spec.Methods.Any(m => m.SubsetGroup is not null))
+            return "a method fitted on subsets of prompts: a method entry with \"subsets\": {\"count\": 20, \"size\": 10}";
         if (spec.Evaluate.Datasets.Count < Evaluated)
             return $"{Evaluated} evaluated datasets (evaluate: {Listed(spec.Evaluate.Datasets)})";
         return null;

@@ -1,11 +1,12 @@
 namespace Harness.Experiments.Verdicts;
 
 /// What a method label of the rows stands for: its method (the registry name, "rlace") and the
-/// concept dataset it was fitted on ("politics" for "rlace@politics").
-public sealed record MethodLabel(string Name, string Concept);
+/// concept dataset it was fitted on ("politics" for "rlace@politics"); for a method fitted on a
+/// subset of its concept's prompts, the subset and the entry's label.
+public sealed record MethodLabel(string Name, string Concept, int? Subset = null, string? SubsetGroup = null);
 
 /// What the rows' labels stand for, taken from the spec that produced them: every method label
-/// (each seed's and the seed aggregate's) with its method and concept, and every edit label with its
+/// (each seed's and the seed aggregate's, each subset's and the subsets' aggregate's) with its method and concept, and every edit label with its
 /// kind ("project(centre=median)" -> "project"). The verdict rules look labels up here: labels are
 /// strings for files and tables, never parsed back.
 public sealed record RunLabels(IReadOnlyDictionary<string, MethodLabel> Methods, IReadOnlyDictionary<string, string> EditKinds)
@@ -15,9 +16,10 @@ public sealed record RunLabels(IReadOnlyDictionary<string, MethodLabel> Methods,
         var methods = new Dictionary<string, MethodLabel>(StringComparer.Ordinal);
         foreach (var m in spec.Methods)
         {
-            var label = new MethodLabel(m.Name, m.Concept.Dataset);
+            var label = new MethodLabel(m.Name, m.Concept.Dataset, m.Subset, m.SubsetGroup);
             methods[m.Label] = label;
             if (m.SeedGroup is not null) methods[m.SeedGroup] = label;
+            if (m.SubsetGroup is not null) methods[m.SubsetGroup] = new MethodLabel(m.Name, m.Concept.Dataset);
         }
         var edits = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var e in spec.Edits) edits[e.Label] = e.Edit;
@@ -26,6 +28,11 @@ public sealed record RunLabels(IReadOnlyDictionary<string, MethodLabel> Methods,
 
     /// The method behind a label, or null for "none" and unknown labels.
     public MethodLabel? Method(string label) => Methods.GetValueOrDefault(label);
+
+    /// The entries expanded into subsets: each entry's label with its members' labels, by subset.
+    public IReadOnlyList<(string Group, IReadOnlyList<string> Members)> SubsetGroups =>
+        Methods.Where(m => m.Value.SubsetGroup is not null).GroupBy(m => m.Value.SubsetGroup!)
+            .Select(g => (g.Key, (IReadOnlyList<string>)g.OrderBy(m => m.Value.Subset).Select(m => m.Key).ToList())).ToList();
 
     /// Whether the label is a method of this name ("rlace", "random").
     public bool Is(string label, string name) => Method(label)?.Name == name;
