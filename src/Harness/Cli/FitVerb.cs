@@ -26,12 +26,21 @@ public sealed class FitVerb : IVerb
             help.AppendLine();
             help.AppendLine("methods and their options (defaults in brackets):");
             foreach (var method in EraserMethods.All)
-            {
-                help.AppendLine($"  {method.Name,-14} {method.Summary}{(method.NeedsConcept ? "" : " (--z not needed)")}");
-                foreach (var option in method.Options)
-                    help.AppendLine($"      {option.Usage,-26} {option.Help} [{(option.Kind == EraserOptionKind.Switch ? option.Name + "=" : "")}{option.Default}]");
-            }
+                AppendMethod(help, method, method.NeedsConcept ? "" : " (--z not needed)");
             return help.ToString();
+        }
+    }
+
+    /// A method's line and its options' lines, for this help and `run`'s.
+    /// With `asFields`, options as a spec's fields ("max_steps": <n>) instead of flags (--max-steps <n>).
+    internal static void AppendMethod(StringBuilder help, EraserMethod method, string note = "", bool asFields = false)
+    {
+        help.AppendLine($"  {method.Name,-14} {method.Summary}{note}");
+        foreach (var option in method.Options)
+        {
+            var usage = asFields ? $"\"{option.Name}\": {option.Usage[(option.Usage.IndexOf(' ') + 1)..]}" : option.Usage;
+            if (asFields && option.Kind == EraserOptionKind.Switch) usage = $"\"{option.Name}\": true|false";
+            help.AppendLine($"      {usage,-26} {option.Help} [{(option.Kind == EraserOptionKind.Switch ? option.Name + "=" : "")}{option.Default}]");
         }
     }
 

@@ -35,7 +35,18 @@ public sealed class RunVerb : IVerb
                         spec.json, plot-*.png); nothing else in DIR is touched. Without it such a folder
                         is refused. Never replaces the spec itself.
           --threads N   LibTorch intra-op threads [1, for reproducible numbers]
-        """;
+
+        """ + Methods();
+
+    /// The methods a spec may name, with their options as spec fields (snake_case: "max_steps").
+    private static string Methods()
+    {
+        var help = new System.Text.StringBuilder();
+        help.AppendLine("methods a spec's \"methods\" may name, with their options as fields (defaults in brackets;");
+        help.AppendLine("every method also takes \"label\", \"concept\", and \"seeds\" if it has a seed, or \"subsets\"):");
+        foreach (var method in DirectionMethods.All) FitVerb.AppendMethod(help, method, asFields: true);
+        return help.ToString();
+    }
 
     public int Run(Arguments args, TextWriter stdout, TextWriter stderr)
     {

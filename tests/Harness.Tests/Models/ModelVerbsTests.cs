@@ -150,4 +150,16 @@ public class ModelVerbsTests
         r.Out.Should().StartWith($"usage: harness {verb}");
         Run("--help").Out.Should().Contain($"  {verb}");
     }
+
+    [Test]
+    public void RunsHelpListsEveryMethodASpecMayNameWithItsOptionsAsFields()
+    {
+        var help = Run("run", "--help").Out;
+        foreach (var method in Harness.Experiments.DirectionMethods.All)
+        {
+            help.Should().Contain($"  {method.Name,-14} {method.Summary}");
+            foreach (var option in method.Options) help.Should().Contain($"\"{option.Name}\": ");
+        }
+        help.Should().Contain("\"objective\": <kl|flip>").And.Contain("\"max_steps\": <n>").And.NotContain("oracle-leace");
+    }
 }
