@@ -11,6 +11,11 @@ namespace Harness.Experiments;
 ///   - plot-layers-<model>-<dataset>.png for sweeps: the main metric by layer, a line per method and
 ///     edit with error bars, the null of each edit as a translucent band in the edit's pattern
 ///     colour, and the unedited value as a dashed line.
+///   - plot-strength-<model>-<method>.png for a sweep of edit strengths (three or more edits with a
+///     strength s of v' = v - s (v - m) D^T D): per method, the logit difference on the first
+///     evaluated dataset against s (left axis, with intervals and the null band), and the bias there
+///     and the KL damage on each other evaluated dataset (right axis; without kl_damage, their logit
+///     difference on the left).
 /// A method run with several seeds is drawn once, as its aggregate.
 /// The main metric is pronoun_bias when measured, else the first prompt metric of the spec.
 public static class Plots
@@ -42,6 +47,13 @@ public static class Plots
                     if (Bars(Path.Combine(folder, name), rows, model, site, metric, dataset, split)) files.Add(name);
                 }
             }
+            var strengths = spec.Edits.Where(e => e.EffectiveStrength is not null).ToDictionary(e => e.Label, e => e.EffectiveStrength!.Value, StringComparer.Ordinal);
+            if (strengths.Count >= 3)
+                foreach (var method in rows.Where(r => r.Model == model && r.Method != ResultRow.None && strengths.ContainsKey(r.Edit)).Select(r => r.Method).Distinct())
+                {
+                    var name = $"{RunFolder.PlotPrefix}strength-{RunFolder.Safe(model)}-{RunFolder.Safe(method)}.png";
+                    if (Strengths(Path.Combine(folder, name), rows, model, sites[0], method, strengths, spec.Evaluate.Datasets)) files.Add(name);
+                }
             if (sites.Count > 1)
             {
                 foreach (var (d, s) in sets)
@@ -131,6 +143,63 @@ public static class Plots
         bars.Color = color;
         bars.LineWidth = 1.2f;
         bars.CapSize = 4;
+    }
+
+    private static bool Strengths(string path, IReadOnlyList<ResultRow> rows, string model, string site, string method,
+        IReadOnlyDictionary<string, double> strengths, IReadOnlyList<string> datasets)
+    {
+        var here = rows.Where(r => r.Model == model && r.Site == site && r.Split != ResultRow.TextSplit).ToList();
+        var concept = datasets.FirstOrDefault(d => here.Any(r => r.Method == method && r.Dataset == d && r.Metric == MetricNames.LogitDiff));
+        if (concept is null) return false;
+        var plot = new Plot();
+        var palette = new ScottPlot.Palettes.Category10();
+        int colour = 0;
+        bool Series(string metric, string dataset, bool right)
+        {
+            var points = here.Where(r => r.Method == method && r.Dataset == dataset && r.Metric == metric && strengths.ContainsKey(r.Edit) && double.IsFinite(r.Value))
+                .Select(r => (X: strengths[r.Edit], Row: r)).OrderBy(p => p.X).ToList();
+            if (points.Count < 2) return false;
+            var color = palette.GetColor(colour++);
+            var scatter = plot.Add.Scatter(points.Select(p => p.X).ToArray(), points.Select(p => p.Row.Value).ToArray(), color);
+            scatter.LegendText = $"{metric} on {dataset}{(right ? " (right axis)" : "")}";
+            scatter.MarkerSize = 7;
+            if (right) scatter.Axes.YAxis = plot.Axes.Right;
+            var bars = points.Where(p => p.Row.CiLow is not null && p.Row.CiHigh is not null).ToList();
+            if (bars.Count > 0)
+            {
+                var error = plot.Add.ErrorBar(bars.Select(p => p.X).ToArray(), bars.Select(p => p.Row.Value).ToArray(), bars.Select(_ => 0.0).ToArray());
+                error.YErrorPositive = bars.Select(p => p.Row.CiHigh!.Value - p.Row.Value).ToArray();
+                error.YErrorNegative = bars.Select(p => p.Row.Value - p.Row.CiLow!.Value).ToArray();
+                error.Color = color;
+                error.CapSize = 4;
+                if (right) error.Axes.YAxis = plot.Axes.Right;
+            }
+            return true;
+        }
+        // The null of the logit difference at each strength: the unedited value plus its quantiles.
+        var unedited = here.FirstOrDefault(r => r.IsBaseline && r.Dataset == concept && r.Metric == MetricNames.LogitDiff);
+        var band = strengths.OrderBy(e => e.Value)
+            .Select(e => (X: e.Value, Null: NullOf(here.Where(r => r.Dataset == concept && r.Metric == MetricNames.LogitDiff).ToList(), e.Key)))
+            .Where(b => b.Null is not null && unedited is not null).ToList();
+        if (band.Count >= 2)
+        {
+            var fill = plot.Add.FillY(band.Select(b => b.X).ToArray(), band.Select(b => unedited!.Value + b.Null!.Value.Low).ToArray(), band.Select(b => unedited!.Value + b.Null!.Value.High).ToArray());
+            fill.FillColor = Colors.Gray.WithAlpha(0.3);
+            fill.LineWidth = 0;
+            fill.LegendText = $"null of random directions, logit_diff on {concept} (2.5-97.5 %)";
+        }
+        Series(MetricNames.LogitDiff, concept, right: false);
+        Series(MetricNames.PronounBias, concept, right: true);
+        foreach (var other in datasets.Where(d => d != concept))
+            if (!Series(MetricNames.KlDamage, other, right: true)) Series(MetricNames.LogitDiff, other, right: false);
+        plot.Add.HorizontalLine(0, 1, Colors.Black);
+        plot.XLabel("strength s of v' = v - s (v - m) D^T D (-1 doubles, 1 projects, 2 reflects)");
+        plot.YLabel(MetricNames.LogitDiff);
+        plot.Axes.Right.Label.Text = here.Any(r => r.Metric == MetricNames.KlDamage) ? "pronoun_bias, kl_damage" : "pronoun_bias";
+        plot.Title($"{method} by strength: {RunFolder.Display(model)}, {site}");
+        plot.ShowLegend(Edge.Right);
+        Save(plot, path);
+        return true;
     }
 
     private static bool Layers(string path, IReadOnlyList<ResultRow> rows, string model, string metric, string dataset, string split)

@@ -13,7 +13,7 @@ public class VerdictRuleTests
         private readonly Dictionary<string, MethodLabel> _methods = new();
 
         /// What the labels stand for, as a spec would say: each Fit's method and concept, the edits' kinds.
-        public RunLabels Labels => new(_methods, EditKinds);
+        public RunLabels Labels => new(_methods, EditKinds) { EditStrengths = Strengths };
         public List<ResultRow> List { get; } = new();
         public string Model { get; set; } = "gpt2";
         public string Site { get; set; } = "blocks.6.hook_resid_post";
@@ -59,6 +59,8 @@ public class VerdictRuleTests
 
     private const string Project = "project(centre=median)", Reflect = "reflect(centre=median)", Amplify = "amplify(centre=median)";
 
+    private static readonly Dictionary<string, double> Strengths = new() { [Project] = 1, [Reflect] = 2, [Amplify] = -1 };
+
     private static readonly Dictionary<string, string> EditKinds = new()
     {
         [Project] = "project", [Reflect] = "reflect", [Amplify] = "amplify", ["erase"] = "erase",
@@ -98,9 +100,22 @@ public class VerdictRuleTests
         Word(swap, "probe").Should().Be(Verdict.NotSupported);
         swap.Evidence[^1].Should().Be("overall: rlace's verdict, the method the hypothesis is about; disagreeing: probe (not supported)");
 
+        Decide(new AmplifyRule(), rows).Word.Should().Be(Verdict.Inconclusive, "the rule reads the logit difference, which these rows lack");
+    }
+
+    [Test]
+    public void AmplifyIsDecidedOnTheLogitDifferenceAtStrengthMinusOne()
+    {
+        // As the discussion's bias: RLACE's goes down, the probe's up; on the logit difference.
+        var rows = new Rows().Logit("none", "none", 5.5).Fit("rlace").Fit("probe").Fit("random")
+            .Logit("rlace", Amplify, 5.0).Logit("probe", Amplify, 5.9).Logit("random", Amplify, 5.5)
+            .Logit("rlace", Project, 1.0).Logit("probe", Project, 5.2);
         var amplify = Decide(new AmplifyRule(), rows);
-        amplify.Word.Should().Be(Verdict.NotSupported, "RLACE's bias went down (0.83)");
+        amplify.Word.Should().Be(Verdict.NotSupported, "RLACE's logit difference went down");
         Word(amplify, "probe").Should().Be(Verdict.Supported);
+        amplify.Evidence.Should().Contain("rlace on gender: logit_diff 5.500 unedited; by strength -1.000: 5.000, 1.000: 1.000");
+        var within = new Rows().Logit("none", "none", 5.5).Fit("probe").Logit("probe", Amplify, 5.7, rank: 0.3);
+        Decide(new AmplifyRule(), within).Word.Should().Be(Verdict.NotSupported, "random directions raise it as much");
     }
 
     [Test]
@@ -110,7 +125,6 @@ public class VerdictRuleTests
             .Bias("probe", Project, 0.7, rank: 0.2).Bias("probe", Reflect, 0.01).Bias("probe", Amplify, 0.81);
         Decide(new ProjectionRule(), rows).Word.Should().Be(Verdict.NotSupported, "random directions do as much");
         Decide(new SwapRule(), rows).Word.Should().Be(Verdict.NotSupported, "the edited bias's interval [-0.01, 0.03] reaches 0");
-        Decide(new AmplifyRule(), rows).Word.Should().Be(Verdict.NotSupported);
         Decide(new ProjectionRule(), rows).Evidence[^1].Should().Be("overall: no rlace result, so the methods' common verdict");
     }
 

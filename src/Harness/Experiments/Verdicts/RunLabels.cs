@@ -11,6 +11,10 @@ public sealed record MethodLabel(string Name, string Concept, int? Subset = null
 /// strings for files and tables, never parsed back.
 public sealed record RunLabels(IReadOnlyDictionary<string, MethodLabel> Methods, IReadOnlyDictionary<string, string> EditKinds)
 {
+    /// Each direction edit's strength s of v' = v - s (v - m) D^T D (project 1, reflect 2, amplify -1,
+    /// scale as given), by label.
+    public IReadOnlyDictionary<string, double> EditStrengths { get; init; } = new Dictionary<string, double>();
+
     public static RunLabels Of(ExperimentSpec spec)
     {
         var methods = new Dictionary<string, MethodLabel>(StringComparer.Ordinal);
@@ -23,7 +27,8 @@ public sealed record RunLabels(IReadOnlyDictionary<string, MethodLabel> Methods,
         }
         var edits = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var e in spec.Edits) edits[e.Label] = e.Edit;
-        return new RunLabels(methods, edits);
+        var strengths = spec.Edits.Where(e => e.EffectiveStrength is not null).ToDictionary(e => e.Label, e => e.EffectiveStrength!.Value, StringComparer.Ordinal);
+        return new RunLabels(methods, edits) { EditStrengths = strengths };
     }
 
     /// The method behind a label, or null for "none" and unknown labels.
