@@ -104,6 +104,16 @@ public class VerdictRuleTests
     }
 
     [Test]
+    public void ProjectionReadsConfusionAsASecondMeasureWhenMeasured()
+    {
+        var rows = Discussion().Add("rlace", "patch", MetricNames.Confusion, -2.0, halfWidth: 0.3).Add("probe", "patch", MetricNames.Confusion, 0.1, halfWidth: 0.3);
+        var verdict = Decide(new ProjectionRule(), rows);
+        verdict.Word.Should().Be(Verdict.Supported);
+        verdict.Methods[0].Line.Should().Be("rlace: supported (effect -0.140 [-0.160, -0.120] < 0.000; null rank 0.010 <= 0.050; the partner's component patched in: confusion -2.000 [-2.300, -1.700] < 0.000)");
+        Word(verdict, "probe").Should().Be(Verdict.NotSupported, "patching the probe's component in does not move the answer");
+    }
+
+    [Test]
     public void AmplifyIsDecidedOnTheLogitDifferenceAtStrengthMinusOne()
     {
         // As the discussion's bias: RLACE's goes down, the probe's up; on the logit difference.

@@ -63,7 +63,7 @@ public sealed record SnapshotTolerances(IReadOnlyDictionary<string, SnapshotTole
             // Mean index of the first differing greedy token over 16 prompts [0]: one token of one
             // prompt is 1/16 and is caught.
             ["generation_divergence"] = new(0.01, 0),
-            // A mean change of logit differences, as logit_diff (no hypothesis measures it yet).
+            // A mean change of logit differences, as logit_diff (Projection measures it).
             ["confusion"] = new(0.005, 0.002),
             // How many directions a method found: a count.
             ["directions"] = SnapshotTolerance.Exact,

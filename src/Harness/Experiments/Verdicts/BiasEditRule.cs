@@ -21,6 +21,9 @@ public abstract class BiasEditRule : IVerdictRule
     /// The claim per method: which quantity, on which side of which boundary.
     protected abstract (MethodEvidence.Quantity Quantity, MethodEvidence.Side Side, double Boundary) PerMethod { get; }
 
+    /// Checks a rule adds to the bias check when the rows have what they read.
+    protected virtual IEnumerable<Check> MoreChecks(ResultQuery q, string method, string dataset) => [];
+
     public Verdict Decide(IReadOnlyList<ResultRow> rows, RunLabels labels)
     {
         var q = new ResultQuery(rows, labels);
@@ -38,7 +41,7 @@ public abstract class BiasEditRule : IVerdictRule
             bool control = q.IsRandom(m);
             evidence.Add($"{m}{(control ? " (control, draw 0)" : "")}: bias {F(before)} -> {F(row.Value)} on {dataset}");
             if (!control)
-                methods.Add(MethodVerdict.Of(m, [MethodEvidence.Judge(row, PerMethod.Quantity, PerMethod.Side, PerMethod.Boundary, MethodEvidence.MaxBiasWidth)]));
+                methods.Add(MethodVerdict.Of(m, [MethodEvidence.Judge(row, PerMethod.Quantity, PerMethod.Side, PerMethod.Boundary, MethodEvidence.MaxBiasWidth), .. MoreChecks(q, m, dataset)]));
         }
         if (methods.Count == 0) return Verdict.Missing("no direction method besides random");
         return Verdict.Of(RlaceEraser.MethodName, q.Family(RlaceEraser.MethodName).FirstOrDefault(), methods, evidence);
