@@ -63,7 +63,7 @@ public class VerdictRuleTests
 
     private static readonly Dictionary<string, string> EditKinds = new()
     {
-        [Project] = "project", [Reflect] = "reflect", [Amplify] = "amplify", ["erase"] = "erase",
+        [Project] = "project", [Reflect] = "reflect", [Amplify] = "amplify", ["erase"] = "erase", ["reflect(centre=zero)"] = "reflect",
     };
 
     private static Verdict Decide(IVerdictRule rule, Rows rows) => rule.Decide(rows.List, rows.Labels);
@@ -111,6 +111,22 @@ public class VerdictRuleTests
         verdict.Word.Should().Be(Verdict.Supported);
         verdict.Methods[0].Line.Should().Be("rlace: supported (effect -0.140 [-0.160, -0.120] < 0.000; null rank 0.010 <= 0.050; the partner's component patched in: confusion -2.000 [-2.300, -1.700] < 0.000)");
         Word(verdict, "probe").Should().Be(Verdict.NotSupported, "patching the probe's component in does not move the answer");
+    }
+
+    [Test]
+    public void SwapJudgesEveryCentreAndTheDamageAgainstProjection()
+    {
+        const string zero = "reflect(centre=zero)";
+        var rows = new Rows().Baseline(0.87).Baseline(0.8, "controls").Fit("rlace")
+            .Bias("rlace", Reflect, -0.3).Bias("rlace", zero, -0.2).Bias("rlace", Project, 0.73)
+            .Add("rlace", Reflect, MetricNames.KlDamage, 0.002, "controls", halfWidth: 0.0005)
+            .Add("rlace", zero, MetricNames.KlDamage, 0.0007, "controls", halfWidth: 0.0005)
+            .Add("rlace", Project, MetricNames.KlDamage, 0.0005, "controls", halfWidth: 0.0002);
+        var verdict = Decide(new SwapRule(), rows);
+        verdict.Methods.Single().Checks.Select(c => c.Word).Should().Equal(Verdict.Supported, Verdict.Supported, Verdict.NotSupported, Verdict.Supported);
+        verdict.Methods.Single().Checks[1].Line.Should().StartWith($"{zero}: pronoun_bias -0.200");
+        verdict.Methods.Single().Checks[2].Line.Should().StartWith($"kl_damage on controls: kl_damage 0.002 [0.0015, 0.0025] on {Reflect} >");
+        verdict.Word.Should().Be(Verdict.NotSupported, "the median reflection damages control prompts more than the projection");
     }
 
     [Test]
