@@ -29,11 +29,6 @@ public sealed class ExperimentPlan
     /// unedited, along the null's random directions and by the methods fitted on them.
     public IReadOnlyList<PromptSet> SubsetPrompts { get; init; } = [];
 
-    /// The items (indices into the training prompts) of a method's subset.
-    public int[] SubsetItems(MethodSpec method) => SubsetIndex[(method.Concept.Dataset, method.Subset!.Value)];
-
-    internal IReadOnlyDictionary<(string Dataset, int Index), int[]> SubsetIndex { get; init; } = new Dictionary<(string, int), int[]>();
-
     /// The own prompts of a method fitted on a subset, or null.
     public PromptSet? SubsetOf(MethodSpec method) =>
         method.Subset is int k ? SubsetPrompts.First(p => p.Dataset == method.Concept.Dataset && p.Subset == k) : null;
@@ -65,7 +60,6 @@ public sealed class ExperimentPlan
         var trainingPrompts = new Dictionary<string, PromptSet>(StringComparer.Ordinal);
         var subsets = new List<PromptSet>();
         var subsetSizes = new Dictionary<string, int>(StringComparer.Ordinal);
-        var subsetItems = new Dictionary<(string, int), int[]>();
         foreach (var method in spec.Methods)
         {
             var c = method.Concept;
@@ -92,11 +86,8 @@ public sealed class ExperimentPlan
                 if (subsetSizes.TryGetValue(c.Dataset, out var other) && other != size)
                     throw new UsageException($"{where}: subsets of '{c.Dataset}' of size {size} and {other} in one spec; give every entry the same size");
                 subsetSizes[c.Dataset] = size;
-                if (!subsetItems.ContainsKey((c.Dataset, k)))
-                {
-                    subsetItems[(c.Dataset, k)] = PromptSubsets.Draw(train.Labels, dataset.Labels.Count, size, k, spec.Seed, where);
-                    subsets.Add(train.Select(subsetItems[(c.Dataset, k)], k));
-                }
+                if (!subsets.Any(p => p.Dataset == c.Dataset && p.Subset == k))
+                    subsets.Add(train.Select(PromptSubsets.Draw(train.Labels, dataset.Labels.Count, size, k, spec.Seed, where), k));
             }
         }
 
@@ -139,7 +130,6 @@ public sealed class ExperimentPlan
             TrainingPrompts = trainingPrompts,
             Evaluations = evaluations,
             SubsetPrompts = subsets,
-            SubsetIndex = subsetItems,
             Texts = texts,
             Load = load,
         };

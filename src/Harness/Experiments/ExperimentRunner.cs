@@ -206,7 +206,7 @@ public sealed class ExperimentRunner(ExperimentPlan plan, TextWriter progress)
     /// concept has one row per training prompt, at its last position).
     private (Tensor Rows, Tensor Labels) SubsetRows(MethodSpec method, ConceptActivations acts)
     {
-        var items = plan.SubsetItems(method);
+        var items = plan.SubsetOf(method)!.Items!;
         if (acts.TrainRows != plan.TrainingPrompts[method.Concept.Dataset].Count)
             throw new InvalidOperationException($"{method.Label}: {acts.TrainRows} training rows for {plan.TrainingPrompts[method.Concept.Dataset].Count} prompts");
         var index = tensor(items.Select(i => (long)i).ToArray());

@@ -20,8 +20,9 @@ public sealed class PromptSet
     public int Count => Ids.Length;
     /// The split as rows name it: "train" / "test", or "subset-k" for a subset's own prompts.
     public string SplitName => Subset is int k ? PromptSubsets.SplitName(k) : DatasetFiles.SplitName(Split);
-    /// For the prompts of subset k of the training split (Select), k.
+    /// For the prompts of subset k of the training split (Select), k, and their indices in it.
     public int? Subset { get; init; }
+    public int[]? Items { get; init; }
 
     /// Tokenizes the prompts (the first `max` when given); every answer must be one GPT-2 token.
     public static PromptSet From(ConceptDataset dataset, Split split, int? max = null)
@@ -68,7 +69,7 @@ public sealed class PromptSet
     /// The prompts at `items`, as subset `index`'s own prompts.
     public PromptSet Select(int[] items, int index) => new()
     {
-        Dataset = Dataset, Split = Split, File = File, LabelNames = LabelNames, Subset = index,
+        Dataset = Dataset, Split = Split, File = File, LabelNames = LabelNames, Subset = index, Items = items,
         Ids = items.Select(i => Ids[i]).ToArray(), Correct = items.Select(i => Correct[i]).ToArray(),
         Wrong = items.Select(i => Wrong[i]).ToArray(), Labels = items.Select(i => Labels[i]).ToArray(),
         Pairs = items.Select(i => Pairs[i]).ToArray(),

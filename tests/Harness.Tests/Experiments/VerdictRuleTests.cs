@@ -43,6 +43,7 @@ public class VerdictRuleTests
         {
             var label = $"{group}(subset={k})";
             _methods[label] = new MethodLabel(group, dataset, k, group);
+            _methods[group] = new MethodLabel(group, dataset);   // the entry's own label, as RunLabels.Of maps it
             List.Add(new ResultRow("x", Model, Site, label, "fit", dataset, "train", MetricNames.Directions, 1));
             return this;
         }

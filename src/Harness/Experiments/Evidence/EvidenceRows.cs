@@ -104,11 +104,12 @@ public sealed class EvidenceRows(int resamples, int seed)
     public void AddSubsetAggregate(string model, string site, string group, IReadOnlyList<string> members, IReadOnlyList<int> subsets)
     {
         AddItemwiseMean(model, site, group, members);
-        var own = _measured.Where(m => m.Row.Model == model && m.Row.Site == site && members.Contains(m.Row.Method)
-            && m.Row.Split == PromptSubsets.SplitName(subsets[members.ToList().IndexOf(m.Row.Method)])).ToList();
+        var index = members.Select((m, i) => (m, i)).ToDictionary(x => x.m, x => x.i, StringComparer.Ordinal);
+        var own = _measured.Where(m => m.Row.Model == model && m.Row.Site == site && index.TryGetValue(m.Row.Method, out var i)
+            && m.Row.Split == PromptSubsets.SplitName(subsets[i])).ToList();
         foreach (var g in own.GroupBy(m => (m.Row.Edit, m.Row.Dataset, m.Row.Metric)))
         {
-            var list = g.OrderBy(m => members.ToList().IndexOf(m.Row.Method)).ToList();
+            var list = g.OrderBy(m => index[m.Row.Method]).ToList();
             if (list.Count != members.Count) continue;
             var (edit, dataset, metric) = g.Key;
             var baselines = list.Select(m => Baseline(model, site, dataset, m.Row.Split, metric)).ToList();

@@ -69,8 +69,10 @@ public sealed class RandomBreakageRule : IVerdictRule
         foreach (var (group, members) in groups)
         {
             var checks = new List<Check>();
+            var byEdit = new List<string>();
             foreach (var e in edits)
             {
+                int first = checks.Count;
                 int broken = 0, measured = 0, heldOut = 0, gender = 0;
                 var relative = new List<double>();
                 double accuracyBefore = 0, accuracyAfter = 0;
@@ -110,13 +112,13 @@ public sealed class RandomBreakageRule : IVerdictRule
                     line += $"; all subsets together (resampled by subset): own logit_diff effect {F(all)} [{F(lo)}, {F(hi)}] of {F(q.Baseline(MetricNames.LogitDiff, PromptsDataset, PromptSubsets.Together) ?? double.NaN)} unedited"
                         + (together.NullRank is double rank ? $", null rank {F(rank)}" : "");
                 evidence.Add(line);
+                byEdit.Add(MethodVerdict.Combine(checks.Skip(first).Select(c => c.Word).ToList()));
             }
             if (checks.Count == 0) return Verdict.Missing($"logit_diff of {group}'s members on their own prompts");
             // Existence over edits: the claim holds for an entry when it holds under some edit.
-            var byEdit = edits.Select(e => MethodVerdict.Combine(checks.Where(c => c.Line.StartsWith(e + ":", StringComparison.Ordinal)).Select(c => c.Word).ToList())).ToList();
             methods.Add(new MethodVerdict(group, Existence(byEdit), checks));
         }
-        var subject = groups.Select(g => g.Group).FirstOrDefault(g => labels.Is(labels.SubsetGroups.First(x => x.Group == g).Members[0], AdversarialDirection.Name));
+        var subject = groups.Select(g => g.Group).FirstOrDefault(g => labels.Is(g, AdversarialDirection.Name));
         return Verdict.Of("the adversarial direction learned on ten prompts", subject, methods, evidence);
     }
 
