@@ -89,9 +89,26 @@ public static class HypothesisRun
             {
                 case MetricNames.PronounBias: r.Value.Should().BeInRange(-1, 1, r.ToString()); break;
                 case MetricNames.ProbeAccuracy or MetricNames.ProbeMajority: r.Value.Should().BeInRange(0, 1, r.ToString()); break;
-                case MetricNames.KlDamage: r.Value.Should().BeGreaterThanOrEqualTo(-1e-9, r.ToString()); break;
+                case MetricNames.KlDamage or MetricNames.PartnerKl or MetricNames.EditSize or MetricNames.KlPerEditSize or MetricNames.KlPerBiasChange:
+                    r.Value.Should().BeGreaterThanOrEqualTo(-1e-9, r.ToString()); break;
             }
         }
+        // A damage per unit is the quotient of the rows it is computed from (a second computation).
+        ResultRow? Twin(ResultRow r, string metric, string? dataset = null, string? split = null) => rows.FirstOrDefault(x => x.Model == r.Model && x.Site == r.Site
+            && x.Method == r.Method && x.Edit == r.Edit && x.Dataset == (dataset ?? r.Dataset) && x.Split == (split ?? r.Split) && x.Label == r.Label && x.Metric == metric);
+        foreach (var r in rows.Where(r => r.Metric == MetricNames.KlPerEditSize))
+            r.Value.Should().BeApproximately(Twin(r, MetricNames.KlDamage)!.Value / Twin(r, MetricNames.EditSize)!.Value, 1e-9 + 1e-9 * r.Value, r.ToString());
+        foreach (var r in rows.Where(r => r.Metric == MetricNames.KlPerBiasChange))
+        {
+            var concept = rows.First(x => x.Method == r.Method && x.Metric == MetricNames.PronounBias && x.Effect is not null && x.Edit == r.Edit && x.Split == "test" && x.Label is null
+                && rows.Any(y => y.Method == r.Method && y.Metric == MetricNames.KlPerBiasChange && y.Dataset != x.Dataset));
+            r.Value.Should().BeApproximately(Twin(r, MetricNames.KlDamage)!.Value / Math.Abs(concept.Effect!.Value), 1e-9 + 1e-9 * r.Value, r.ToString());
+        }
+        // A reflection moves each activation twice as far as the projection around the same centre.
+        foreach (var p in rows.Where(r => r.Metric == MetricNames.EditSize && r.Edit.StartsWith("project(centre=median")))
+            if (rows.FirstOrDefault(x => x.Metric == MetricNames.EditSize && x.Edit == "reflect(centre=median)" && x.Model == p.Model && x.Site == p.Site
+                && x.Method == p.Method && x.Dataset == p.Dataset && x.Split == p.Split && x.Label == p.Label) is { } reflected)
+                reflected.Value.Should().BeApproximately(2 * p.Value, 1e-6 * p.Value, reflected.ToString());
         var biasDatasets = rows.Where(r => r.Metric == MetricNames.PronounBias).Select(r => (r.Model, r.Site, r.Dataset, r.Split)).Distinct();
         foreach (var d in biasDatasets)
             rows.Any(r => r.IsBaseline && r.Metric == MetricNames.PronounBias && (r.Model, r.Site, r.Dataset, r.Split) == d)

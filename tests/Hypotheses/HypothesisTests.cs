@@ -34,6 +34,9 @@ public class HypothesisTests
     [Test, Property("Hypothesis", "RandomBreakage")]
     public void RandomBreakage() => Check("random-breakage");
 
+    [Test, Property("Hypothesis", "BreakVsEdit")]
+    public void BreakVsEdit() => Check("break-vs-edit");
+
     [Test, Property("Hypothesis", "Gradient")]
     public void Gradient() => Check("gradient");
 

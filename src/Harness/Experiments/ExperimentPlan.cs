@@ -97,9 +97,13 @@ public sealed class ExperimentPlan
         foreach (var name in spec.Evaluate.Datasets)
         {
             var dataset = Dataset(name, "evaluate");
-            foreach (var split in spec.Evaluate.Splits)
-                evaluations.Add(PromptSet.From(dataset, split, spec.Evaluate.MaxPrompts));
-            if (textMetrics && dataset.HasText) texts.Add(TextSet.Text(dataset, spec.Evaluate.MaxTexts));
+            var sets = spec.Evaluate.Splits.Select(split => PromptSet.From(dataset, split, spec.Evaluate.MaxPrompts)).ToList();
+            evaluations.AddRange(sets);
+            // The words that tell a paired concept's items apart (she / he, names, king / queen ...)
+            // are what an edit of it is meant to change: its text is also measured without the
+            // positions that predict them (ConceptTokens).
+            var conceptTokens = textMetrics && dataset.HasText ? ConceptTokens(dataset, sets) : null;
+            if (textMetrics && dataset.HasText) texts.Add(TextSet.Text(dataset, spec.Evaluate.MaxTexts, conceptTokens));
         }
         if (spec.Wants(MetricNames.Perplexity) && texts.Count == 0)
             throw new UsageException($"{spec.Source}: metric perplexity needs a text.jsonl in one of the evaluated datasets ({string.Join(", ", spec.Evaluate.Datasets)}), and none has one");
@@ -113,7 +117,7 @@ public sealed class ExperimentPlan
             var config = ModelConfig.Load(resolved.ConfigPath);
             var what = $"{spec.Source} on model {name}";
             var sites = spec.Sites.Resolve(config.NLayers, what);
-            int generated = spec.Wants(MetricNames.GenerationDivergence) ? spec.Generation.MaxNewTokens : 0;
+            int generated = spec.Generates ? spec.Generation.MaxNewTokens : 0;
             foreach (var set in evaluations) set.CheckFits(config, name, 0);
             if (generated > 0)
                 foreach (var set in evaluations)
@@ -133,6 +137,26 @@ public sealed class ExperimentPlan
             Texts = texts,
             Load = load,
         };
+    }
+
+    /// The answer tokens of a dataset's paired prompts and every token that differs within one of
+    /// its pairs (prompts and, when it has them, sentences of both splits); null when it has no pairs.
+    private static HashSet<int>? ConceptTokens(ConceptDataset dataset, IReadOnlyList<PromptSet> evaluated)
+    {
+        var tokens = new HashSet<int>();
+        foreach (var set in evaluated.Where(s => s.Paired))
+        {
+            tokens.UnionWith(set.Correct);
+            tokens.UnionWith(set.Wrong);
+            tokens.UnionWith(TextSet.PairDifferences(set.Ids, set.Pairs, set.Labels));
+        }
+        foreach (var split in new[] { Split.Train, Split.Test })
+            if (dataset.HasSentences(split))
+            {
+                var sentences = TextSet.Sentences(dataset, split);
+                if (sentences.Pairs is { } pairs) tokens.UnionWith(TextSet.PairDifferences(sentences.Ids, pairs, sentences.Labels));
+            }
+        return tokens.Count > 0 ? tokens : null;
     }
 
     /// A concept is fitted on rows of every label its dataset.json lists: a file without rows of

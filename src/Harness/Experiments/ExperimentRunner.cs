@@ -61,7 +61,7 @@ public sealed class ExperimentRunner(ExperimentPlan plan, TextWriter progress)
             // The whole vocabulary's unedited logits: for KL and the full-logit metrics, and for confusion.
             if (!AnswerOnly || Spec.Wants(MetricNames.Confusion))
                 baseline.Logits[set] = ModelPasses.LastLogits(model, set.Ids, Spec.BatchSize);
-            if (Spec.Wants(MetricNames.GenerationDivergence))
+            if (Spec.Generates)
                 baseline.Generations[set] = ModelPasses.Greedy(model, set.Take(Spec.Generation.MaxPrompts).Ids, Spec.Generation.MaxNewTokens, Spec.BatchSize);
         }
         foreach (var text in plan.Texts)
@@ -76,6 +76,9 @@ public sealed class ExperimentRunner(ExperimentPlan plan, TextWriter progress)
             foreach (var text in plan.Texts)
                 TextRows(where, ResultRow.None, ResultRow.None, text, baseline.Text[text].Unedited);
             Say($"{where}: unedited {Summary(where, ResultRow.None, ResultRow.None)}");
+            // edit_size: the unedited activations at the site of every prompt set and text, at the
+            // positions the edits apply to, for the norm of each edit's change.
+            using var siteRows = Spec.Wants(MetricNames.EditSize) ? SiteRows.Capture(model, site, AllSets, plan.Texts.Select(t => baseline.Text[t].Text), Spec.EditPositions, Spec.BatchSize, TextBatch) : null;
 
             var concepts = new Dictionary<ConceptSpec, ConceptActivations>();
             foreach (var c in Spec.Methods.Select(m => m.Concept).Distinct())
@@ -134,13 +137,17 @@ public sealed class ExperimentRunner(ExperimentPlan plan, TextWriter progress)
                     var hook = SiteHooks.Edit(model, site, edit, Spec.EditPositions);
                     foreach (var set in SetsOf(method))
                     {
-                        int[][]? generations = Spec.Wants(MetricNames.GenerationDivergence)
+                        int[][]? generations = Spec.Generates
                             ? ModelPasses.Greedy(model, set.Take(Spec.Generation.MaxPrompts).Ids, Spec.Generation.MaxNewTokens, Spec.BatchSize, hook)
                             : null;
                         PromptRows(where, method.Label, editSpec.Label, model, set, hook, baseline, generations);
+                        if (siteRows is not null) PromptEditSize(where, method.Label, editSpec.Label, set, edit, siteRows.Of(set));
                     }
                     foreach (var text in plan.Texts)
+                    {
                         TextRows(where, method.Label, editSpec.Label, text, baseline.Text[text].Measure(hook));
+                        if (siteRows is not null) TextEditSize(where, method.Label, editSpec.Label, baseline.Text[text], edit, siteRows.Of(baseline.Text[text].Text));
+                    }
                     if (method.Subset is null && Spec.Wants(MetricNames.ProbeAccuracy))
                         ProbeRows(where, method.Label, editSpec.Label, acts, edit.Apply);
                     Say($"{where} {method.Label} {editSpec.Label}: {Summary(where, method.Label, editSpec.Label)} in {unit.Elapsed.TotalSeconds:F1} s");
@@ -156,6 +163,13 @@ public sealed class ExperimentRunner(ExperimentPlan plan, TextWriter progress)
                 _evidence.AddSeedAggregate(where.Model, where.Site, group.Key, group.Select(m => m.Label).ToList());
             foreach (var group in Spec.Methods.Where(m => m.SubsetGroup is not null).GroupBy(m => m.SubsetGroup!))
                 _evidence.AddSubsetAggregate(where.Model, where.Site, group.Key, group.Select(m => m.Label).ToList(), group.Select(m => m.Subset!.Value).ToList());
+            // Ratios of rows measured above, for every method and for the seed and subset aggregates.
+            if (Spec.Wants(MetricNames.EditSize))
+                _evidence.AddPerEditSize(where.Model, where.Site, MetricNames.EditSize, MetricNames.PerEditSize);
+            if (Spec.Wants(MetricNames.KlPerBiasChange))
+                foreach (var (label, concept) in MethodConcepts)
+                    foreach (var editSpec in Spec.Edits)
+                        _evidence.AddPerBiasChange(where.Model, where.Site, label, editSpec.Label, concept, MetricNames.PronounBias, MetricNames.KlDamage, MetricNames.KlPerBiasChange);
             foreach (var a in concepts.Values) a.Dispose();
         }
         baseline.Dispose();
@@ -315,9 +329,15 @@ public sealed class ExperimentRunner(ExperimentPlan plan, TextWriter progress)
     /// taken once, in baseline.Logits) or edited.
     private void PromptRows(Where where, string method, string edit, LanguageModel model, PromptSet set, BatchHook? hook, Baseline baseline, int[][]? generations)
     {
-        void Items(string metric, double[] values, int count) =>
-            AddItems(where, method, edit, set.Dataset, set.SplitName, metric,
-                Evidence.Items.Of(values, set.Pairs[..count], set.Labels[..count]), set.LabelNames, perLabel: set.Paired);
+        // A partnered-only metric gives NaN for the prompts without a partner: they are not its items.
+        void Items(string metric, double[] values, int count)
+        {
+            var keep = Enumerable.Range(0, count).Where(i => !double.IsNaN(values[i])).ToArray();
+            if (keep.Length == 0) return;
+            var items = Evidence.Items.Of(keep.Select(i => values[i]).ToArray(), keep.Select(i => set.Pairs[i]).ToArray(), keep.Select(i => set.Labels[i]).ToArray());
+            if (keep.Length != count) items = items with { Indices = keep };
+            AddItems(where, method, edit, set.Dataset, set.SplitName, metric, items, set.LabelNames, perLabel: set.Paired);
+        }
         if (AnswerOnly)
         {
             var metrics = MetricRegistry.Of(Spec, m => m.Source == MetricSource.PromptLogits).ToList();
@@ -327,30 +347,88 @@ public sealed class ExperimentRunner(ExperimentPlan plan, TextWriter progress)
         }
         else
         {
-            using var edited = hook is null ? null : ModelPasses.LastLogits(model, set.Ids, Spec.BatchSize, hook);
-            var logits = edited ?? baseline.Logits[set];
-            foreach (var metric in MetricRegistry.Of(Spec, m => m.PerPrompt is not null))
-                Items(metric.Name, metric.PerPrompt!(set, logits, baseline.Logits[set]), set.Count);
+            var metrics = MetricRegistry.Of(Spec, m => m.PerPrompt is not null).ToList();
+            var values = metrics.ToDictionary(m => m, _ => new double[set.Count]);
+            var unedited = baseline.Logits[set];
+            void Measure(int offset, Tensor logits)
+            {
+                var batch = new PromptBatch(set, offset, logits, unedited);
+                foreach (var metric in metrics) metric.PerPrompt!(batch).CopyTo(values[metric], offset);
+            }
+            if (hook is null)
+                foreach (var (_, offset) in ModelPasses.Batches(set.Ids, Spec.BatchSize))
+                    Measure(offset, unedited.narrow(0, offset, Math.Min(Spec.BatchSize, set.Count - offset)));
+            else
+                ModelPasses.LastLogitBatches(model, set.Ids, Spec.BatchSize, hook, Measure);
+            foreach (var metric in metrics) Items(metric.Name, values[metric], set.Count);
         }
         if (generations is not null)
         {
-            var divergence = GenerationDivergence.Compute(baseline.Generations[set], generations);
-            Items(MetricNames.GenerationDivergence, divergence.FirstDifference.Select(d => (double)d).ToArray(), generations.Length);
+            var unedited = baseline.Generations[set];
+            if (Spec.Wants(MetricNames.GenerationDivergence))
+            {
+                var divergence = GenerationDivergence.Compute(unedited, generations);
+                Items(MetricNames.GenerationDivergence, divergence.FirstDifference.Select(d => (double)d).ToArray(), generations.Length);
+            }
+            if (Spec.Wants(MetricNames.PartnerDivergence))
+            {
+                // Against the partner's unedited generation, for prompts whose partner was generated too.
+                var partners = set.Partners();
+                var values = Enumerable.Range(0, generations.Length).Select(i => partners[i] >= 0 && partners[i] < unedited.Length
+                    ? GenerationDivergence.FirstDifference(unedited[partners[i]], generations[i]) : double.NaN).ToArray();
+                Items(MetricNames.PartnerDivergence, values, generations.Length);
+            }
         }
     }
 
+    /// edit_size of one setting on a prompt set: per prompt, the mean ||edit(x) - x|| over its
+    /// edited positions at the site.
+    private void PromptEditSize(Where where, string method, string edit, PromptSet set, IEdit e, SiteRowSet rows)
+    {
+        var values = EditSize.MeanByOwner(EditSize.PerRow(e, rows.Rows), rows.Owner, set.Count);
+        AddItems(where, method, edit, set.Dataset, set.SplitName, MetricNames.EditSize, Evidence.Items.Of(values, set.Pairs, set.Labels), set.LabelNames, perLabel: set.Paired);
+    }
+
+    /// edit_size of one setting on a text: one item per position, clustered by text (split "text"),
+    /// and at the unflipped positions (split "text-unflipped") when the text has concept words. With
+    /// edits at every position these are KL's positions; with "last", each text's last.
+    private void TextEditSize(Where where, string method, string edit, TextEvaluation text, IEdit e, SiteRowSet rows)
+    {
+        var items = Evidence.Items.Of(EditSize.PerRow(e, rows.Rows), rows.Owner, Enumerable.Repeat(-1, rows.Owner.Length).ToArray());
+        AddItems(where, method, edit, text.Text.Dataset, ResultRow.TextSplit, MetricNames.EditSize, items, [], perLabel: false);
+        if (text.Unflipped is { } keep)
+            AddItems(where, method, edit, text.Text.Dataset, ResultRow.UnflippedTextSplit, MetricNames.EditSize,
+                items.Count == keep.Length ? items.Where(keep) : items, [], perLabel: false);
+    }
+
+    /// Every method label of the spec and every seed and subset aggregate, with its concept dataset.
+    private IEnumerable<(string Label, string Concept)> MethodConcepts =>
+        Spec.Methods.Select(m => (m.Label, m.Concept.Dataset))
+            .Concat(Spec.Methods.Where(m => m.SeedGroup is not null).Select(m => (m.SeedGroup!, m.Concept.Dataset)))
+            .Concat(Spec.Methods.Where(m => m.SubsetGroup is not null).Select(m => (m.SubsetGroup!, m.Concept.Dataset)))
+            .Distinct();
+
+    /// The text metrics of one setting (split "text"), and KL at the unflipped positions (split
+    /// "text-unflipped") when the text has concept words.
     private void TextRows(Where where, string method, string edit, TextSet text, TextDamage damage)
     {
-        foreach (var metric in MetricRegistry.Of(Spec, m => m.OnText is not null))
+        void Rows(string split, TextDamage d, IEnumerable<Metric> metrics)
         {
-            var measure = metric.OnText!(damage);
-            if (measure.Values.Length == 0) { Add(where, method, edit, text.Dataset, ResultRow.TextSplit, metric.Name, double.NaN); continue; }
-            var items = Evidence.Items.Of(measure.Values, measure.Texts, Enumerable.Repeat(-1, measure.Values.Length).ToArray());
-            if (measure.OfMean is null)
-                AddItems(where, method, edit, text.Dataset, ResultRow.TextSplit, metric.Name, items, [], perLabel: false);
-            else
-                _evidence.Add(_evidence.Mapped(new ResultRow(Spec.Name, where.Model, where.Site, method, edit, text.Dataset, ResultRow.TextSplit, metric.Name, double.NaN), items, measure.OfMean));
+            foreach (var metric in metrics)
+            {
+                var measure = metric.OnText!(d);
+                if (measure.Values.Length == 0) { Add(where, method, edit, text.Dataset, split, metric.Name, double.NaN); continue; }
+                var items = Evidence.Items.Of(measure.Values, measure.Texts, Enumerable.Repeat(-1, measure.Values.Length).ToArray());
+                if (measure.OfMean is null)
+                    AddItems(where, method, edit, text.Dataset, split, metric.Name, items, [], perLabel: false);
+                else
+                    _evidence.Add(_evidence.Mapped(new ResultRow(Spec.Name, where.Model, where.Site, method, edit, text.Dataset, split, metric.Name, double.NaN), items, measure.OfMean));
+            }
         }
+        var textMetrics = MetricRegistry.Of(Spec, m => m.OnText is not null).ToList();
+        Rows(ResultRow.TextSplit, damage, textMetrics);
+        if (damage.AtUnflipped() is { } unflipped)
+            Rows(ResultRow.UnflippedTextSplit, unflipped, textMetrics.Where(m => m.Name == MetricNames.KlDamage));
     }
 
     /// Retrains a logistic-regression probe (ProbeAccuracy, default options) on transform(train
@@ -401,7 +479,7 @@ public sealed class ExperimentRunner(ExperimentPlan plan, TextWriter progress)
     {
         var metric = Spec.Metrics.FirstOrDefault(m => m is MetricNames.PronounBias or MetricNames.LogitDiff or MetricNames.KlDamage);
         if (metric is null) return "measured";
-        var parts = _evidence.Rows.Where(r => r.IsPooled && r.Model == where.Model && r.Site == where.Site && r.Method == method && r.Edit == edit && r.Metric == metric && r.Split != ResultRow.TextSplit)
+        var parts = _evidence.Rows.Where(r => r.IsPooled && r.Model == where.Model && r.Site == where.Site && r.Method == method && r.Edit == edit && r.Metric == metric && !r.IsText)
             .Select(r => $"{r.Dataset}/{r.Split} {metric} {F(r.Value)}");
         return string.Join(", ", parts);
     }

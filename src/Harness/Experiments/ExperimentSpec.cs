@@ -53,6 +53,9 @@ public sealed partial record ExperimentSpec
 
     public bool Wants(string metric) => Metrics.Contains(metric);
 
+    /// Whether a metric needs greedy generations (generation_divergence, partner_divergence).
+    public bool Generates => MetricRegistry.Of(this, m => m.Source == MetricSource.Generations).Any();
+
     public static ExperimentSpec Load(string path)
     {
         if (Directory.Exists(path)) throw new HarnessException($"{path}: is a folder; give a spec file (experiments/<name>.json)");
@@ -89,6 +92,8 @@ public sealed partial record ExperimentSpec
             foreach (var m in metrics)
                 if (!MetricNames.Known.Contains(m))
                     throw spec.Error($"unknown metric '{m}' (known: {string.Join(", ", MetricNames.Known)})");
+            if (metrics.Contains(MetricNames.KlPerBiasChange) && !(metrics.Contains(MetricNames.KlDamage) && metrics.Contains(MetricNames.PronounBias)))
+                throw spec.Error($"metric {MetricNames.KlPerBiasChange} is a ratio of {MetricNames.KlDamage} to the change of {MetricNames.PronounBias}: list both");
             var positionsText = spec.OptionalString("edit_positions") ?? "all";
             var editPositions = PositionsNames.Parse(positionsText)
                 ?? throw spec.Error($"edit_positions must be \"all\" or \"last\", got \"{positionsText}\"");

@@ -24,6 +24,22 @@ public static class MetricNames
     /// Mean change of log p(correct) - log p(wrong) when the direction component of a prompt's
     /// residual is patched in from its paired prompt of the other label (edit "patch").
     public const string Confusion = "confusion";
+    /// Counterfactual damage: mean KL(partner unedited || edited) at the last position, over the
+    /// prompts that have a partner (same pair, other label). A perfect swap makes a female prompt's
+    /// distribution that of its male partner (0); unedited, it is the distance between the two.
+    public const string PartnerKl = "partner_kl";
+    /// Mean index of the first generated token where the edited greedy generation differs from the
+    /// partner prompt's unedited one (higher: the edit made the prompt continue as its partner does).
+    public const string PartnerDivergence = "partner_divergence";
+    /// Mean ||edited - unedited|| of the activations at the edited site, over the positions the edit
+    /// applies to (per prompt its positions' mean; on text, per position): the size of the edit, by
+    /// which the damage rows *_per_edit_size are divided.
+    public const string EditSize = "edit_size";
+    /// Damage per unit of the concept's bias change: for each method and edit, the mean kl_damage on
+    /// every dataset but the method's concept (prompts and text) divided by |mean effect of the edit
+    /// on the concept's pronoun_bias| (its test prompts); the two are independent samples, so its
+    /// interval resamples each on its own. Needs kl_damage and pronoun_bias, and the concept evaluated.
+    public const string KlPerBiasChange = "kl_damage_per_bias_change";
 
     /// Written with probe_accuracy: the accuracy of always predicting the most frequent training label.
     public const string ProbeMajority = "probe_majority";
@@ -39,9 +55,19 @@ public static class MetricNames
     /// mean log p(correct) - log p(wrong)) on its training prompts.
     public const string FitObjective = "fit_objective";
 
+    /// Written with edit_size and kl_damage: mean KL / mean edit size over the same prompts or text
+    /// positions (a ratio of means, its interval from resampling both together).
+    public const string KlPerEditSize = "kl_damage_per_edit_size";
+
+    /// The damage metrics that get a row per unit of edit size, and that row's metric name.
+    public static IReadOnlyDictionary<string, string> PerEditSize { get; } = new Dictionary<string, string>
+    {
+        [KlDamage] = KlPerEditSize,
+    };
+
     /// The metrics a spec may list, in the order results are reported.
     public static IReadOnlyList<string> Known => MetricRegistry.All.Select(m => m.Name).ToList();
 
     /// Every metric name that can appear in results.json.
-    public static IReadOnlyList<string> All => [.. Known, ProbeMajority, Directions, StopReached, FitSteps, FitObjective];
+    public static IReadOnlyList<string> All => [.. Known, ProbeMajority, Directions, StopReached, FitSteps, FitObjective, KlPerEditSize];
 }

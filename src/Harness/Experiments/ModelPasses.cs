@@ -36,6 +36,20 @@ public static class ModelPasses
         }
     }
 
+    /// Each batch's next-token logits at its prompts' last real tokens, float32 [b, vocab], handed to
+    /// `measure` with the index of the batch's first prompt while the batch's scope is open (the
+    /// tensor is gone after it returns): for metrics that need no [n, vocab] tensor of the set.
+    public static void LastLogitBatches(LanguageModel model, IReadOnlyList<int[]> prompts, int batchSize, BatchHook? hook, Action<int, Tensor> measure)
+    {
+        using var noGrad = no_grad();
+        foreach (var (batch, offset) in Batches(prompts, batchSize))
+        {
+            using var scope = NewDisposeScope();
+            using var hooks = hook?.Invoke(batch, offset);
+            measure(offset, model.LastTokenLogits(batch).to(ScalarType.Float32).cpu());
+        }
+    }
+
     /// logit_c - logit_w at each prompt's last real token, without the vocabulary projection: the
     /// final hidden state times W[c] - W[w] (the tied unembedding), in float64. The same numbers as
     /// LogitDifference on LastLogits up to float32 rounding, at a fraction of the cost; pronoun_bias

@@ -33,7 +33,7 @@ public static class Plots
         var metric = MainMetric(spec);
         if (metric is null) return [];
         var files = new List<string>();
-        var sets = ResultTable.Sets(rows, metric).Where(s => s.Split != ResultRow.TextSplit && s.Split != PromptSubsets.AnySubset).ToList();
+        var sets = ResultTable.Sets(rows, metric).Where(s => !ResultRow.IsTextSplit(s.Split) && s.Split != PromptSubsets.AnySubset).ToList();
         if (sets.Count == 0) return [];
         var (dataset, split) = sets[0];
         foreach (var model in rows.Select(r => r.Model).Distinct())
@@ -148,7 +148,7 @@ public static class Plots
     private static bool Strengths(string path, IReadOnlyList<ResultRow> rows, string model, string site, string method,
         IReadOnlyDictionary<string, double> strengths, IReadOnlyList<string> datasets)
     {
-        var here = rows.Where(r => r.Model == model && r.Site == site && r.Split != ResultRow.TextSplit).ToList();
+        var here = rows.Where(r => r.Model == model && r.Site == site && !r.IsText).ToList();
         var concept = datasets.FirstOrDefault(d => here.Any(r => r.Method == method && r.Dataset == d && r.Metric == MetricNames.LogitDiff));
         if (concept is null) return false;
         var plot = new Plot();

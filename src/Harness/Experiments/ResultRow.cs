@@ -6,7 +6,7 @@ namespace Harness.Experiments;
 /// "metric": "pronoun_bias", "value": -0.29}`.
 ///
 /// The unedited baseline has method "none" and edit "none". Split is "test" or "train" (prompts),
-/// "text" (the dataset's text.jsonl), or "test" for probe_accuracy (sentences.test) and "train" for
+/// "text" (the dataset's text.jsonl; "text-unflipped" its positions that do not predict a concept word), or "test" for probe_accuracy (sentences.test) and "train" for
 /// the "directions" rows. Special edits: "keep" (probe_accuracy on the activations' component in the
 /// method's subspace only), "patch" (confusion), "fit" (directions).
 ///
@@ -31,6 +31,9 @@ public sealed record ResultRow(
 {
     public const string None = "none";
     public const string TextSplit = "text";
+    /// The text positions whose next token is not one of the dataset's concept words (a paired
+    /// concept's she / he ...): text damage without the intended flip.
+    public const string UnflippedTextSplit = "text-unflipped";
     public const string KeepEdit = "keep";
     public const string PatchEdit = "patch";
     public const string FitEdit = "fit";
@@ -62,5 +65,8 @@ public sealed record ResultRow(
     public string? SeedOf { get; init; }
 
     public bool IsBaseline => Method == None && Edit == None;
+    /// Whether the row is measured on running text (text.jsonl) rather than prompts or sentences.
+    public bool IsText => IsTextSplit(Split);
+    public static bool IsTextSplit(string split) => split is TextSplit or UnflippedTextSplit;
     public bool IsPooled => Label is null;
 }

@@ -39,7 +39,8 @@ public sealed class TextEvaluation : IDisposable
         Positions = positions;
         PositionTexts = Text.Ids.SelectMany((t, i) => Enumerable.Repeat(i, t.Length)).ToArray();
         TokenTexts = Text.Ids.SelectMany((t, i) => Enumerable.Repeat(i, t.Length - 1)).ToArray();
-        Unedited = new TextDamage(new double[positions], PositionTexts, nll.ToArray(), TokenTexts, 0);
+        Unflipped = Text.Unflipped();
+        Unedited = new TextDamage(new double[positions], PositionTexts, nll.ToArray(), TokenTexts, 0) { Unflipped = Unflipped };
     }
 
     public TextSet Text { get; }
@@ -51,6 +52,9 @@ public sealed class TextEvaluation : IDisposable
     /// The text of every real position, and of every predicted token, in order.
     public int[] PositionTexts { get; }
     public int[] TokenTexts { get; }
+
+    /// Per real position, whether its next token is not a concept word (TextSet.Unflipped), or null.
+    public bool[]? Unflipped { get; }
 
     /// Real positions (KL is averaged over them) and predicted tokens (perplexity's count).
     public long Positions { get; }
@@ -79,7 +83,7 @@ public sealed class TextEvaluation : IDisposable
             }
             nll.AddRange(NegativeLogLikelihood(edited, batch));
         }
-        return new TextDamage(kl.ToArray(), PositionTexts, nll.ToArray(), TokenTexts, PerplexityUnedited);
+        return new TextDamage(kl.ToArray(), PositionTexts, nll.ToArray(), TokenTexts, PerplexityUnedited) { Unflipped = Unflipped };
     }
 
     /// KL(P || Q) = sum_t p(t) (log p(t) - log q(t)) of every row, from float32 log-probabilities
@@ -144,6 +148,18 @@ public sealed class TextEvaluation : IDisposable
 /// every predicted token, each with the index of its text, and the unedited perplexity.
 public sealed record TextDamage(double[] KlPerPosition, int[] PositionTexts, double[] NllPerToken, int[] TokenTexts, double PerplexityUnedited)
 {
+    /// Per position, whether it counts as unflipped (TextSet.Unflipped); null when the text has no
+    /// concept words.
+    public bool[]? Unflipped { get; init; }
+
+    /// The damage at the unflipped positions only, or null.
+    public TextDamage? AtUnflipped()
+    {
+        if (Unflipped is not { } keep) return null;
+        var at = Enumerable.Range(0, keep.Length).Where(i => keep[i]).ToArray();
+        return this with { KlPerPosition = at.Select(i => KlPerPosition[i]).ToArray(), PositionTexts = at.Select(i => PositionTexts[i]).ToArray(), Unflipped = null };
+    }
+
     /// Mean KL per position.
     public double Kl => KlPerPosition.Average();
 

@@ -19,6 +19,28 @@ public sealed class TextSet
 
     public int Count => Ids.Length;
 
+    /// The tokens that tell the dataset's paired items apart (ConceptTokens: gender's she / he,
+    /// her / him, the names, queen / king ...), whose prediction an edit of the concept is meant to
+    /// change; null for text of a dataset without pairs. Text damage is also measured at the other
+    /// positions only ("text-unflipped").
+    public IReadOnlySet<int>? ConceptTokens { get; init; }
+
+    /// The tokens that differ between the two items of a pair (each item's tokens not in its
+    /// partner's), over every pair of the given texts: for a minimal-pair dataset, the concept's
+    /// words (gender: pronouns, names, gendered nouns; politics: the stance words).
+    public static IEnumerable<int> PairDifferences(IReadOnlyList<int[]> ids, IReadOnlyList<int> pairs, IReadOnlyList<int> labels)
+    {
+        foreach (var pair in Enumerable.Range(0, ids.Count).GroupBy(i => pairs[i]))
+        {
+            var items = pair.ToList();
+            if (items.Count != 2 || labels[items[0]] == labels[items[1]]) continue;
+            var a = ids[items[0]].ToHashSet();
+            var b = ids[items[1]].ToHashSet();
+            foreach (var t in a) if (!b.Contains(t)) yield return t;
+            foreach (var t in b) if (!a.Contains(t)) yield return t;
+        }
+    }
+
     /// The cluster a text is resampled with: its pair, or itself when unpaired.
     public int ClusterOf(int text) => Pairs?[text] ?? text;
 
@@ -42,11 +64,13 @@ public sealed class TextSet
             prompts.Select(p => p.Pair).ToArray());
     }
 
-    public static TextSet Text(ConceptDataset dataset, int max)
+    /// The first `max` texts of the dataset's text.jsonl; `conceptTokens` as ConceptTokens.
+    public static TextSet Text(ConceptDataset dataset, int max, IReadOnlySet<int>? conceptTokens = null)
     {
         var file = Path.Combine(dataset.Directory, DatasetFiles.Text);
         var texts = dataset.Text().Take(max).Select(t => t.Text).ToList();
-        return Build(dataset.Name, file, texts, new int[texts.Count], null);
+        var built = Build(dataset.Name, file, texts, new int[texts.Count], null);
+        return conceptTokens is null ? built : new TextSet { Dataset = built.Dataset, File = file, Ids = built.Ids, Labels = built.Labels, ConceptTokens = conceptTokens };
     }
 
     private static TextSet Build(string dataset, string file, IReadOnlyList<string> texts, int[] labels, int[]? pairs)
@@ -63,5 +87,10 @@ public sealed class TextSet
 
     /// The same texts cut to at most `positions` tokens.
     public TextSet Truncate(int positions) =>
-        Ids.All(t => t.Length <= positions) ? this : new TextSet { Dataset = Dataset, File = File, Labels = Labels, Pairs = Pairs, Ids = Ids.Select(t => t.Length <= positions ? t : t[..positions]).ToArray() };
+        Ids.All(t => t.Length <= positions) ? this : new TextSet { Dataset = Dataset, File = File, Labels = Labels, Pairs = Pairs, ConceptTokens = ConceptTokens, Ids = Ids.Select(t => t.Length <= positions ? t : t[..positions]).ToArray() };
+
+    /// Whether each real position, text by text, counts as unflipped: its next token is not one of
+    /// ConceptTokens (the last position predicts no known token and counts). Null without them.
+    public bool[]? Unflipped() => ConceptTokens is not { } answers ? null
+        : Ids.SelectMany(t => Enumerable.Range(0, t.Length).Select(p => p + 1 >= t.Length || !answers.Contains(t[p + 1]))).ToArray();
 }

@@ -31,13 +31,13 @@ internal static class AnswerTokens
         }
     }
 
-    /// values[i, correct[i]] and values[i, wrong[i]] as float64 arrays.
+    /// values[i, correct[i]] and values[i, wrong[i]] as float64 arrays (gathered first, then
+    /// widened: the same numbers as widening the whole [n, vocab] tensor, without copying it).
     public static (double[] Correct, double[] Wrong) Gather(Tensor values, IReadOnlyList<int> correct, IReadOnlyList<int> wrong)
     {
         using var scope = NewDisposeScope();
-        var v = values.to_type(ScalarType.Float64).cpu();
-        var c = v.gather(1, tensor(correct.Select(x => (long)x).ToArray()).unsqueeze(1)).squeeze(1);
-        var w = v.gather(1, tensor(wrong.Select(x => (long)x).ToArray()).unsqueeze(1)).squeeze(1);
-        return (c.data<double>().ToArray(), w.data<double>().ToArray());
+        var c = values.gather(1, tensor(correct.Select(x => (long)x).ToArray(), device: values.device).unsqueeze(1)).squeeze(1);
+        var w = values.gather(1, tensor(wrong.Select(x => (long)x).ToArray(), device: values.device).unsqueeze(1)).squeeze(1);
+        return (c.to_type(ScalarType.Float64).cpu().data<double>().ToArray(), w.to_type(ScalarType.Float64).cpu().data<double>().ToArray());
     }
 }

@@ -1,3 +1,4 @@
+using TorchSharp;
 using static TorchSharp.torch;
 
 namespace Harness.Metrics;
@@ -32,9 +33,19 @@ public static class PronounBias
         double[] lc, lw;
         using (NewDisposeScope())
         {
-            // log_softmax in float64: probabilities of 1e-30 stay exact, sums of exps do not overflow.
-            var logProbs = lastLogits.detach().to_type(ScalarType.Float64).log_softmax(1);
-            (lc, lw) = AnswerTokens.Gather(logProbs, correctIds, wrongIds);
+            // log p = logit - logsumexp(logits), in float64 (probabilities of 1e-30 stay exact, sums
+            // of exps do not overflow), the logsumexp in chunks of rows (PositionRows.Chunk) so that
+            // no float64 copy of the whole [n, vocab] exists.
+            var logits = lastLogits.detach();
+            (lc, lw) = AnswerTokens.Gather(logits, correctIds, wrongIds);
+            long n = logits.shape[0];
+            var lse = new double[n];
+            PositionRows.SumInChunks(n, (lo, hi) =>
+            {
+                logits[TensorIndex.Slice(lo, hi)].to_type(ScalarType.Float64).logsumexp(1).cpu().data<double>().ToArray().CopyTo(lse, lo);
+                return 0;
+            });
+            for (int i = 0; i < n; i++) { lc[i] -= lse[i]; lw[i] -= lse[i]; }
         }
         var b = new double[lc.Length];
         int right = 0;

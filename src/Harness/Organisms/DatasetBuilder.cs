@@ -14,6 +14,7 @@ public static class DatasetBuilder
     public const int PoliticsPromptPairs = 150;
     public const int ControlPromptCount = 48;
     public const int ControlTextCount = 200;
+    public const int GenderTextCount = 200;
     public const int UnrelatedPromptCount = 58;
 
     public static IReadOnlyList<LabelledSentence> Sentences(CorpusOptions options, Concept concept, TemplateSplit split, int pairs)
@@ -87,7 +88,17 @@ public static class DatasetBuilder
         return rendered.Select((r, i) => new BiasPrompt(r.Prompt!, r.Answer!, r.Wrong!, labels[i], i)).ToList();
     }
 
+    /// Paragraphs of gender sentences only (training templates, their own random stream), each about
+    /// one person: running text about the concept, for KL damage at the positions that do not
+    /// predict a gendered answer word (the intended flip), beside the control text.
+    public static IReadOnlyList<TextRecord> GenderText(CorpusOptions options, int count)
+    {
+        var genderOnly = options with { GenderWeight = 1, PoliticsWeight = 0, ControlWeight = 0 };
+        return new CorpusGenerator(genderOnly).Documents(GenderTextStream, count).Select(t => new TextRecord(t)).ToList();
+    }
+
     private const int ControlTextStream = 140;
+    private const int GenderTextStream = 150;
     private const int UnrelatedStream = 160;
 
     /// Each dataset file has its own stream (100 and above; see Seeds).

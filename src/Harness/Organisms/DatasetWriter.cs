@@ -22,6 +22,7 @@ public static class DatasetWriter
         files.Add(Manifest("gender", $"Gender: sentences and prompts about one person, labelled by that person's gender; each pair differs only in the gendered words. {origin}",
             ConceptLabels.Female, ConceptLabels.Male));
         files.AddRange(PairedFiles(options, "gender", Concept.Gender, DatasetBuilder.GenderSentencePairs, DatasetBuilder.GenderPromptPairs));
+        files.Add(new($"gender/{DatasetFiles.Text}", JsonLinesWriter.Format(DatasetBuilder.GenderText(options, DatasetBuilder.GenderTextCount))));
 
         files.Add(Manifest("politics", $"Politics: statements labelled by their stance; each pair differs only in the stance's words (policy, party, side, ideology). {origin}",
             ConceptLabels.Left, ConceptLabels.Right));

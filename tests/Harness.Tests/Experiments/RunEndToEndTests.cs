@@ -32,7 +32,8 @@ public class RunEndToEndTests
                           {"method": "rlace", "max_steps": 40, "evaluate_every": 20, "seeds": [0, 1]}],
               "edits": ["project", "reflect", "amplify", "erase"],
               "evaluate": {"datasets": ["gender", "controls"], "max_prompts": 12, "max_texts": 4},
-              "metrics": ["pronoun_bias", "logit_diff", "answer_accuracy", "kl_damage", "perplexity", "probe_accuracy", "generation_divergence", "confusion"],
+              "metrics": ["pronoun_bias", "logit_diff", "answer_accuracy", "kl_damage", "perplexity", "probe_accuracy", "generation_divergence", "confusion",
+                          "partner_kl", "partner_divergence", "edit_size", "kl_damage_per_bias_change"],
               "generation": {"max_new_tokens": 3, "max_prompts": 4},
               "seed": 1
             }
@@ -46,7 +47,7 @@ public class RunEndToEndTests
         rows.Should().OnlyContain(r => r.Experiment == "e2e" && r.Model == _tiny.Model);
         rows.Select(r => r.Site).Distinct().Should().Equal("blocks.0.hook_resid_post", "blocks.1.hook_resid_post");
         rows.Select(r => r.Metric).Distinct().Should().BeEquivalentTo(MetricNames.All);
-        rows.Select(r => r.Split).Distinct().Should().BeEquivalentTo(["test", "text", "train"]);
+        rows.Select(r => r.Split).Distinct().Should().BeEquivalentTo(["test", "text", ResultRow.UnflippedTextSplit, "train"]);
         rows.Select(r => r.Method).Distinct().Should().Equal("none", "leace", "mean-diff", "random", "gradient", "unembed-diff", "adversarial", "rlace(seed=0)", "rlace(seed=1)", "rlace");
         rows.Where(r => r.Metric == MetricNames.PronounBias).Select(r => r.Edit).Distinct()
             .Should().Equal("none", "project(centre=median)", "reflect(centre=median)", "amplify(centre=median)", "erase");
@@ -67,6 +68,22 @@ public class RunEndToEndTests
         rows.Where(r => r.Metric is MetricNames.FitSteps && r.Method == "adversarial").Should().OnlyContain(r => r.Value >= 1 && r.Value <= 5).And.HaveCount(2);
         rows.Where(r => r.Metric is MetricNames.FitObjective).Should().OnlyContain(r => r.Method == "adversarial" && r.Value >= 0).And.HaveCount(2);
         rows.Where(r => r.Metric is MetricNames.AnswerAccuracy).Should().OnlyContain(r => r.Value >= 0 && r.Value <= 1);
+        // Counterfactual and size metrics: partner rows only on the paired dataset; a reflection
+        // moves every prompt twice as far as the projection around the same centre; damage per unit
+        // of edit size is the quotient of its two rows.
+        rows.Where(r => r.Metric is MetricNames.PartnerKl or MetricNames.PartnerDivergence).Should().OnlyContain(r => r.Dataset == "gender" && r.Value >= 0);
+        rows.Where(r => r.Metric is MetricNames.PartnerDivergence).Should().OnlyContain(r => r.Value <= 3);
+        ResultRow Of(ResultRow r, string metric, string? edit = null) => rows.Single(x => x.Site == r.Site && x.Method == r.Method && x.Edit == (edit ?? r.Edit)
+            && x.Dataset == r.Dataset && x.Split == r.Split && x.Metric == metric);
+        foreach (var r in rows.Where(r => r.Metric == MetricNames.EditSize && r.Edit == "project(centre=median)"))
+            Of(r, MetricNames.EditSize, "reflect(centre=median)").Value.Should().BeApproximately(2 * r.Value, 1e-6 * r.Value + 1e-9, r.ToString());
+        rows.Where(r => r.Metric == MetricNames.KlPerEditSize).Should().NotBeEmpty();
+        foreach (var r in rows.Where(r => r.Metric == MetricNames.KlPerEditSize))
+        {
+            r.Value.Should().BeApproximately(Of(r, MetricNames.KlDamage).Value / Of(r, MetricNames.EditSize).Value, 1e-9 + 1e-9 * r.Value, r.ToString());
+            r.CiLow.Should().BeLessThanOrEqualTo(r.CiHigh!.Value);
+        }
+        rows.Where(r => r.Metric == MetricNames.KlPerBiasChange).Should().NotBeEmpty().And.OnlyContain(r => r.Dataset == "controls" && r.Value >= 0);
         var biasEdited = rows.Where(r => r.Metric == MetricNames.PronounBias && !r.IsBaseline).ToList();
         biasEdited.Where(r => r.Method != "random").Should().OnlyContain(r => r.NullN == 3 && r.NullRank >= 0.25 && r.NullRank <= 1);
         biasEdited.Where(r => r.Method == "random").Should().OnlyContain(r => r.NullN == 3 && r.NullLow <= r.NullMedian && r.NullMedian <= r.NullHigh);
@@ -177,7 +194,8 @@ public class RunEndToEndTests
         unedited.Value.Should().BeApproximately(b.Average(), 1e-5);
 
         var noOp = rows.Where(r => r.IsPooled && r.Edit == "scale(strength=0, centre=median)" && r.Metric == MetricNames.KlDamage).ToList();
-        noOp.Should().HaveCount(2, "the prompts' last positions and the text");
+        noOp.Select(r => r.Split).Should().BeEquivalentTo(["test", ResultRow.TextSplit, ResultRow.UnflippedTextSplit],
+            "the prompts' last positions, the text, and the text without the positions predicting the dataset's paired words");
         noOp.Should().OnlyContain(r => Math.Abs(r.Value) < 1e-12);
         rows.Single(r => r.IsPooled && r.Edit == "scale(strength=0, centre=median)" && r.Metric == MetricNames.PronounBias).Value.Should().Be(unedited.Value);
     }

@@ -128,6 +128,11 @@ public class SpecBadInputTests
         Refused(Valid(metrics: """["pronoun_bias", "accuracy"]""")).Should().Contain("unknown metric 'accuracy' (known: pronoun_bias, logit_diff");
 
     [Test]
+    public void ADamagePerBiasChangeWithoutItsTwoMetrics() =>
+        Refused(Valid(metrics: """["pronoun_bias", "kl_damage_per_bias_change"]"""))
+            .Should().Contain("metric kl_damage_per_bias_change is a ratio of kl_damage to the change of pronoun_bias: list both");
+
+    [Test]
     public void UnknownSite() =>
         Refused(Valid(sites: "\"sites\": [\"blocks.1.hook_resid_side\"]")).Should().Contain("unknown hook site 'blocks.1.hook_resid_side'");
 

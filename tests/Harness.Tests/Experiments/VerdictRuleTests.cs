@@ -81,7 +81,7 @@ public class VerdictRuleTests
     [Test]
     public void EveryHypothesisHasARuleWithAUniqueName()
     {
-        VerdictRules.All.Select(r => r.Name).Should().Equal("Projection", "Swap", "Amplify", "Dropout", "RandomBreakage", "Gradient",
+        VerdictRules.All.Select(r => r.Name).Should().Equal("Projection", "Swap", "Amplify", "Dropout", "RandomBreakage", "BreakVsEdit", "Gradient",
             "Overdetermined", "ProbeSubspace", "CollateralDamage", "CrossConcept", "LayerSweep", "Leace");
         VerdictRules.Find("swap").Should().BeOfType<SwapRule>();
     }
@@ -270,15 +270,58 @@ public class VerdictRuleTests
     }
 
     [Test]
-    public void CollateralDamage()
+    public void CollateralDamageComparesTextWithoutTheFlipAndASwapWithItsPartner()
     {
-        var rows = new Rows().Fit("rlace")
-            .Add("rlace", Project, MetricNames.KlDamage, 0.3).Add("rlace", Project, MetricNames.KlDamage, 0.01, "controls", halfWidth: 0.005)
-            .Add("rlace", Project, MetricNames.GenerationDivergence, 1.5, halfWidth: 0.5).Add("rlace", Project, MetricNames.GenerationDivergence, 7, "controls", halfWidth: 0.5)
-            .Add("rlace", Project, MetricNames.PronounBias, 0.5).Add("rlace", Project, MetricNames.PronounBias, 0.9, "controls");
-        Decide(new CollateralDamageRule(), rows).Word.Should().Be(Verdict.Supported);
-        var overlap = rows.List.Select(r => r.Metric == MetricNames.GenerationDivergence && r.Dataset == "controls" ? r with { CiLow = 1.8 } : r).ToList();
-        new CollateralDamageRule().Decide(overlap, rows.Labels).Word.Should().Be(Verdict.NotSupported);
+        const string unflipped = ResultRow.UnflippedTextSplit, text = ResultRow.TextSplit;
+        Rows Case(double partnerDivergence, double reflectedBias = -0.5) => new Rows().Baseline(0.9).Baseline(0.8, "controls").Fit("rlace")
+            .Bias("rlace", Project, 0.5).Bias("rlace", Reflect, reflectedBias)
+            .Add("rlace", Project, MetricNames.KlDamage, 0.02, split: unflipped, halfWidth: 0.005).Add("rlace", Project, MetricNames.KlDamage, 0.001, "controls", split: text, halfWidth: 0.0005)
+            .Add("rlace", Reflect, MetricNames.KlDamage, 0.05, split: unflipped, halfWidth: 0.01).Add("rlace", Reflect, MetricNames.KlDamage, 0.002, "controls", split: text, halfWidth: 0.001)
+            // the last-position KL on gender prompts counts the flip: the rule does not read it
+            .Add("rlace", Project, MetricNames.KlDamage, 3, halfWidth: 0.5).Add("rlace", Project, MetricNames.KlDamage, 0.1, "controls", halfWidth: 0.05)
+            .Add("rlace", Reflect, MetricNames.PartnerDivergence, partnerDivergence, halfWidth: 0.5).Add("rlace", Reflect, MetricNames.GenerationDivergence, 5, "controls", halfWidth: 0.5);
+        var verdict = Decide(new CollateralDamageRule(), Case(partnerDivergence: 2));
+        verdict.Word.Should().Be(Verdict.Supported);
+        verdict.Methods.Single().Checks.Should().HaveCount(3);
+        verdict.Methods.Single().Checks[0].Line.Should().Be($"{Project}: kl_damage 0.020 [0.015, 0.025] on gender text (unflipped) > 0.001 [0.0005, 0.0015] on controls text");
+        Decide(new CollateralDamageRule(), Case(partnerDivergence: 7)).Word.Should().Be(Verdict.NotSupported, "the swapped prompts follow their partners longer than control prompts follow themselves");
+        var noSwap = Decide(new CollateralDamageRule(), Case(partnerDivergence: 1, reflectedBias: 0.8));
+        noSwap.Methods.Single().Checks.Should().HaveCount(2, "a reflection that does not swap has no partner to follow");
+        noSwap.Evidence.Should().Contain(e => e.Contains("does not swap"));
+        var noText = new Rows().Baseline(0.9).Baseline(0.8, "controls").Fit("rlace").Add("rlace", Project, MetricNames.KlDamage, 3);
+        Decide(new CollateralDamageRule(), noText).Word.Should().Be(Verdict.Inconclusive, "without text there is nothing to compare once the flip is discounted");
+    }
+
+    [Test]
+    public void SwapComparesDamagePerUnitOfEditSizeAndTheMoveTowardThePartner()
+    {
+        var rows = new Rows().Baseline(0.87).Baseline(0.8, "controls").Fit("rlace")
+            .Bias("rlace", Reflect, -0.3).Bias("rlace", Project, 0.5)
+            .Add("none", "none", MetricNames.PartnerKl, 4.8, halfWidth: 0.5).Add("rlace", Reflect, MetricNames.PartnerKl, 0.1, halfWidth: 0.05)
+            .Add("rlace", Reflect, MetricNames.KlDamage, 0.002, "controls", halfWidth: 0.0005).Add("rlace", Project, MetricNames.KlDamage, 0.0005, "controls", halfWidth: 0.0002)
+            .Add("rlace", Reflect, MetricNames.KlPerEditSize, 0.0002, "controls", halfWidth: 0.00005).Add("rlace", Project, MetricNames.KlPerEditSize, 0.00015, "controls", halfWidth: 0.00005);
+        var verdict = Decide(new SwapRule(), rows);
+        verdict.Word.Should().Be(Verdict.Supported, "per unit of edit size the reflection damages no more than the projection, though its raw KL is 4x");
+        var checks = verdict.Methods.Single().Checks;
+        checks.Select(c => c.Word).Should().Equal(Verdict.Supported, Verdict.Supported, Verdict.Supported);
+        checks[1].Line.Should().StartWith($"{Reflect}: partner_kl 4.800 -> 0.100, effect -4.700");
+        checks[2].Line.Should().StartWith("kl_damage_per_edit_size on controls:").And.EndWith("(raw kl_damage 0.002 vs 0.0005)");
+    }
+
+    [Test]
+    public void BreakVsEditReadsDamagePerUnitOfBiasChangeOfBothEdits()
+    {
+        Rows Case(double reflected, double projectRank = 0.01) => new Rows().Baseline(0.9).Baseline(0.8, "controls").Fit("rlace").Fit("adversarial")
+            .Bias("rlace", Project, 0.5, rank: projectRank).Bias("rlace", Reflect, -0.8).Bias("adversarial", Project, -0.2)
+            .Add("rlace", Project, MetricNames.KlPerBiasChange, 0.001, "controls", halfWidth: 0.0002)
+            .Add("rlace", Reflect, MetricNames.KlPerBiasChange, reflected, "controls", halfWidth: 0.0002)
+            .Add("adversarial", Project, MetricNames.KlPerBiasChange, 0.01, "controls", halfWidth: 0.002);
+        var verdict = Decide(new BreakVsEditRule(), Case(0.002));
+        verdict.Word.Should().Be(Verdict.Supported);
+        verdict.Methods.Select(m => m.Method).Should().Equal(["rlace"], "the adversarial direction is the reference, not judged");
+        verdict.Evidence.Should().Contain(e => e.StartsWith($"rlace vs adversarial, {Project}, controls/test: kl_damage_per_bias_change 0.010 [0.008, 0.012] on adversarial >"));
+        Decide(new BreakVsEditRule(), Case(0.0011)).Word.Should().Be(Verdict.NotSupported, "the intervals overlap");
+        Decide(new BreakVsEditRule(), Case(0.002, projectRank: 0.4)).Word.Should().Be(Verdict.Inconclusive, "the projection's bias change is within the null");
     }
 
     [Test]

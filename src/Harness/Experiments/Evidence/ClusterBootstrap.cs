@@ -24,34 +24,93 @@ public static class ClusterBootstrap
     public static Interval Mean(Items items, int resamples, int seed)
     {
         if (resamples < 1) throw new ArgumentOutOfRangeException(nameof(resamples), "at least one resample");
+        var means = ResampledMeans(items, resamples, seed);
+        Array.Sort(means);
+        double tail = (1 - Level) / 2;
+        return new Interval(Percentile(means, tail), Percentile(means, 1 - tail));
+    }
+
+    /// The interval of mean(numerator) / mean(denominator), two measurements whose items share
+    /// clusters (a damage and the edit's size on the same prompts or texts, possibly on different
+    /// items of them): each resample draws clusters once and takes both means over the drawn
+    /// clusters' items, so that the two vary together as they do in the data. A cluster the
+    /// denominator lacks adds nothing to it; a resample whose denominator is 0 counts as +infinity.
+    public static Interval Ratio(Items numerator, Items denominator, int resamples, int seed)
+    {
+        if (resamples < 1) throw new ArgumentOutOfRangeException(nameof(resamples), "at least one resample");
+        var clusterIds = numerator.Clusters.Concat(denominator.Clusters).Distinct().Order().ToArray();
+        var index = clusterIds.Select((c, i) => (c, i)).ToDictionary(p => p.c, p => p.i);
+        var (numSums, numCounts) = Sums(numerator, index);
+        var (denSums, denCounts) = Sums(denominator, index);
+        var random = new Random(seed);
+        var ratios = new double[resamples];
+        int k = clusterIds.Length;
+        for (int r = 0; r < resamples; r++)
+        {
+            double num = 0, den = 0;
+            long nNum = 0, nDen = 0;
+            for (int j = 0; j < k; j++)
+            {
+                int c = random.Next(k);
+                num += numSums[c]; nNum += numCounts[c];
+                den += denSums[c]; nDen += denCounts[c];
+            }
+            double meanDen = nDen == 0 ? 0 : den / nDen;
+            ratios[r] = nNum == 0 ? double.NaN : meanDen == 0 ? double.PositiveInfinity : num / nNum / meanDen;
+        }
+        var kept = ratios.Where(x => !double.IsNaN(x)).Order().ToArray();
+        if (kept.Length == 0) return new Interval(double.NaN, double.NaN);
+        double tail = (1 - Level) / 2;
+        return new Interval(Percentile(kept, tail), Percentile(kept, 1 - tail));
+    }
+
+    /// The interval of mean(numerator) / |mean(denominator)| for two independent samples (a damage
+    /// on one dataset and an effect on another): each resample draws each one's clusters on its own
+    /// (the denominator from seed + 1), so that the ratio varies as both means do.
+    public static Interval IndependentRatio(Items numerator, Items denominator, int resamples, int seed)
+    {
+        if (resamples < 1) throw new ArgumentOutOfRangeException(nameof(resamples), "at least one resample");
+        var num = ResampledMeans(numerator, resamples, seed);
+        var den = ResampledMeans(denominator, resamples, seed + 1);
+        var ratios = num.Zip(den, (a, b) => b == 0 ? double.PositiveInfinity : a / Math.Abs(b)).Order().ToArray();
+        double tail = (1 - Level) / 2;
+        return new Interval(Percentile(ratios, tail), Percentile(ratios, 1 - tail));
+    }
+
+    /// The means of `resamples` cluster resamples of `items`, in draw order.
+    private static double[] ResampledMeans(Items items, int resamples, int seed)
+    {
         var clusterIds = items.Clusters.Distinct().Order().ToArray();
         var index = clusterIds.Select((c, i) => (c, i)).ToDictionary(p => p.c, p => p.i);
-        var sums = new double[clusterIds.Length];
-        var counts = new int[clusterIds.Length];
+        var (sums, counts) = Sums(items, index);
+        var random = new Random(seed);
+        var means = new double[resamples];
+        for (int r = 0; r < resamples; r++)
+        {
+            double sum = 0;
+            long n = 0;
+            for (int j = 0; j < clusterIds.Length; j++)
+            {
+                int c = random.Next(clusterIds.Length);
+                sum += sums[c];
+                n += counts[c];
+            }
+            means[r] = sum / n;
+        }
+        return means;
+    }
+
+    private static (double[] Sums, int[] Counts) Sums(Items items, Dictionary<int, int> index)
+    {
+        var sums = new double[index.Count];
+        var counts = new int[index.Count];
         for (int i = 0; i < items.Count; i++)
         {
             int c = index[items.Clusters[i]];
             sums[c] += items.Values[i];
             counts[c]++;
         }
-        var random = new Random(seed);
-        var means = new double[resamples];
-        int k = clusterIds.Length;
-        for (int r = 0; r < resamples; r++)
-        {
-            double sum = 0;
-            long n = 0;
-            for (int j = 0; j < k; j++)
-            {
-                int c = random.Next(k);
-                sum += sums[c];
-                n += counts[c];
-            }
-            means[r] = sum / n;
-        }
-        Array.Sort(means);
-        double tail = (1 - Level) / 2;
-        return new Interval(Percentile(means, tail), Percentile(means, 1 - tail));
+        return (sums, counts);
     }
 
     /// The paired effect of an edit: the interval of mean(edited - baseline) over the same items,

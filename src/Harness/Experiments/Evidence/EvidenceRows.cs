@@ -10,6 +10,8 @@ public sealed class EvidenceRows(int resamples, int seed)
     private readonly List<ResultRow> _rows = new();
     private readonly List<MeasuredRow> _measured = new();
     private readonly Dictionary<(string, string, string, string, string), Items> _baselines = new();
+    /// The members of every seed aggregate, by model, site and aggregate label.
+    private readonly Dictionary<(string, string, string), IReadOnlyList<string>> _seedGroups = new();
 
     public IReadOnlyList<ResultRow> Rows => _rows;
 
@@ -48,6 +50,58 @@ public sealed class EvidenceRows(int resamples, int seed)
         return row with { Value = ofMean(items.Mean), CiLow = ofMean(ci.Low), CiHigh = ofMean(ci.High) };
     }
 
+    /// Rows of damage per unit of edit size: for every edited row of a damage metric (`perSize`:
+    /// damage metric -> ratio's name) at one model and site with items, and the `size` row of the
+    /// same method, edit, dataset and split, mean(damage) / mean(size), its 95 % interval from
+    /// resampling the clusters of both together (ClusterBootstrap.Ratio). No `n` and no items in
+    /// items.jsonl (it is not a mean of items; both measurements it divides are there), no effect
+    /// (it has no unedited counterpart). An edit of size 0 (the identity) gets no row: damage per unit of no edit is undefined.
+    /// Called once the site's seed and subset aggregates exist, so that they get theirs.
+    public void AddPerEditSize(string model, string site, string size, IReadOnlyDictionary<string, string> perSize)
+    {
+        var here = _measured.Where(m => m.Row.Model == model && m.Row.Site == site && !m.Row.IsBaseline).ToList();
+        var sizes = here.Where(m => m.Row.Metric == size)
+            .ToDictionary(m => (m.Row.Method, m.Row.Edit, m.Row.Dataset, m.Row.Split), m => m.Items);
+        foreach (var d in here)
+        {
+            if (!perSize.TryGetValue(d.Row.Metric, out var name) || !sizes.TryGetValue((d.Row.Method, d.Row.Edit, d.Row.Dataset, d.Row.Split), out var s)) continue;
+            double den = s.Mean;
+            if (!(den > 0)) continue;
+            var ci = ClusterBootstrap.Ratio(d.Items, s, resamples, seed);
+            _rows.Add(Derived(d.Row, name, d.Items.Mean / den, ci));
+        }
+    }
+
+    /// A row computed from `from` (same model, site, method, edit, dataset, split, seed membership);
+    /// for a seed aggregate, with the spread of its seeds' own rows of the metric (computed first:
+    /// the members' rows come before the aggregate's).
+    private ResultRow Derived(ResultRow from, string metric, double value, ClusterBootstrap.Interval ci)
+    {
+        var row = new ResultRow(from.Experiment, from.Model, from.Site, from.Method, from.Edit, from.Dataset, from.Split, metric, value)
+        {
+            CiLow = ci.Low, CiHigh = ci.High, SeedOf = from.SeedOf,
+        };
+        return _seedGroups.TryGetValue((from.Model, from.Site, from.Method), out var members) ? WithSeeds(row, members) : row;
+    }
+
+    /// Damage per unit of the concept's bias change (MetricNames.KlPerBiasChange) for one method and
+    /// edit: for every `damage` row of theirs on a dataset other than `concept`, mean damage /
+    /// |mean paired effect on `bias` over the concept's test prompts|, its interval resampling the
+    /// two independently (ClusterBootstrap.IndependentRatio). Nothing when either is missing or the bias did not move at all.
+    public void AddPerBiasChange(string model, string site, string method, string edit, string concept, string bias, string damage, string name)
+    {
+        bool Mine(ResultRow r) => r.Model == model && r.Site == site && r.Method == method && r.Edit == edit;
+        var edited = _measured.LastOrDefault(m => Mine(m.Row) && m.Row.Dataset == concept && m.Row.Split == "test" && m.Row.Metric == bias);
+        if (edited is null || Baseline(model, site, concept, "test", bias) is not { } baseline || baseline.Count != edited.Items.Count) return;
+        var change = edited.Items.Minus(baseline);
+        foreach (var d in _measured.Where(m => Mine(m.Row) && m.Row.Metric == damage && m.Row.Dataset != concept).ToList())
+        {
+            double size = Math.Abs(change.Mean);
+            if (size == 0) continue;
+            _rows.Add(Derived(d.Row, name, d.Items.Mean / size, ClusterBootstrap.IndependentRatio(d.Items, change, resamples, seed)));
+        }
+    }
+
     /// The unedited items of a measurement, once added.
     public Items? Baseline(string model, string site, string dataset, string split, string metric) =>
         _baselines.GetValueOrDefault((model, site, dataset, split, metric));
@@ -80,6 +134,7 @@ public sealed class EvidenceRows(int resamples, int seed)
     public void AddSeedAggregate(string model, string site, string group, IReadOnlyList<string> members)
     {
         bool Mine(ResultRow r) => r.Model == model && r.Site == site && members.Contains(r.Method);
+        _seedGroups[(model, site, group)] = members;
         int start = _rows.Count;
         AddItemwiseMean(model, site, group, members);
         for (int i = start; i < _rows.Count; i++) _rows[i] = WithSeeds(_rows[i], members);

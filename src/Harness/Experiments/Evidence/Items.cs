@@ -32,6 +32,17 @@ public sealed record Items(double[] Values, int[] Clusters, int[] Labels)
         };
     }
 
+    /// The items where `keep` is true, in their order.
+    public Items Where(bool[] keep)
+    {
+        if (keep.Length != Count) throw new ArgumentException($"items: {keep.Length} flags for {Count} items");
+        var at = Enumerable.Range(0, Count).Where(i => keep[i]).ToArray();
+        return new Items(at.Select(i => Values[i]).ToArray(), at.Select(i => Clusters[i]).ToArray(), at.Select(i => Labels[i]).ToArray())
+        {
+            Indices = at.Select(IndexOf).ToArray(),
+        };
+    }
+
     /// This minus `baseline`, item by item: the paired difference of two measurements of the same items.
     public Items Minus(Items baseline)
     {

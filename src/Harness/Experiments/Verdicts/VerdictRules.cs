@@ -10,6 +10,7 @@ public static class VerdictRules
         new AmplifyRule(),
         new DropoutRule(),
         new RandomBreakageRule(),
+        new BreakVsEditRule(),
         new GradientRule(),
         new OverdeterminedRule(),
         new ProbeSubspaceRule(),
