@@ -14,6 +14,10 @@ public sealed class TextEvaluation : IDisposable
 {
     public const long CacheBytes = 256L << 20;
 
+    /// Positions per KL chunk: small enough that the float32 temporaries (16 x 50,257) stay in
+    /// glibc's heap and the caches (see PositionRows.Chunk).
+    private const int TextChunk = 16;
+
     private readonly LanguageModel _model;
     private readonly List<(int[][] Batch, int Offset)> _batches;
     private readonly List<Tensor>? _cache;
@@ -73,15 +77,20 @@ public sealed class TextEvaluation : IDisposable
             var (batch, offset) = _batches[i];
             var unedited = _cache?[i] ?? LogProbs(batch);
             Tensor edited;
-            using (hook(batch, offset)) edited = LogProbs(batch);
+            using (hook(batch, offset)) edited = RealHidden(batch);                   // [positions, d]
+            // The edited log-probabilities chunk by chunk: a [positions, vocab] tensor per batch and
+            // edit faulted in ~40 MB each time (TextChunk).
+            var targets = Targets(batch);
             long rows = unedited.shape[0];
-            for (long lo = 0; lo < rows; lo += 64)
+            for (long lo = 0; lo < rows; lo += TextChunk)
             {
                 using var chunk = NewDisposeScope();
-                var slice = TensorIndex.Slice(lo, Math.Min(rows, lo + 64));
-                kl.AddRange(Divergence(unedited[slice], edited[slice]));
+                long hi = Math.Min(rows, lo + TextChunk);
+                var slice = TensorIndex.Slice(lo, hi);
+                var logQ = _model.Unembed(edited[slice]).to(ScalarType.Float32).log_softmax(-1).cpu();
+                kl.AddRange(Divergence(unedited[slice], logQ));
+                nll.AddRange(NegativeLogLikelihood(logQ, targets[(int)lo..(int)hi]));
             }
-            nll.AddRange(NegativeLogLikelihood(edited, batch));
         }
         return new TextDamage(kl.ToArray(), PositionTexts, nll.ToArray(), TokenTexts, PerplexityUnedited) { Unflipped = Unflipped };
     }
@@ -104,27 +113,33 @@ public sealed class TextEvaluation : IDisposable
     private Tensor LogProbs(int[][] batch)
     {
         using var scope = NewDisposeScope();
+        return _model.Unembed(RealHidden(batch)).to(ScalarType.Float32).log_softmax(-1).cpu().MoveToOuterDisposeScope();
+    }
+
+    /// The final hidden state at every real position of the batch, text by text: [positions, d].
+    private Tensor RealHidden(int[][] batch)
+    {
+        using var scope = NewDisposeScope();
         using var tokens = TokenBatch.RightPadded(batch, _model.Device);
         var hidden = _model.FinalHidden(tokens.Ids);                                   // [b, t, d]
         var (rows, columns) = RealPositions(batch);
-        var real = hidden.index(TensorIndex.Tensor(tensor(rows, device: hidden.device)), TensorIndex.Tensor(tensor(columns, device: hidden.device)));
-        return _model.Unembed(real).to(ScalarType.Float32).log_softmax(-1).cpu().MoveToOuterDisposeScope();
+        return hidden.index(TensorIndex.Tensor(tensor(rows, device: hidden.device)), TensorIndex.Tensor(tensor(columns, device: hidden.device))).MoveToOuterDisposeScope();
     }
 
+    /// The next token of every real position of the batch, text by text; -1 at a text's last.
+    private static long[] Targets(int[][] batch) =>
+        batch.SelectMany(text => Enumerable.Range(0, text.Length).Select(t => t + 1 < text.Length ? (long)text[t + 1] : -1L)).ToArray();
+
     /// -log p(next token) at every position that has a next token, text by text.
-    private static double[] NegativeLogLikelihood(Tensor logProbs, int[][] batch)
+    private static double[] NegativeLogLikelihood(Tensor logProbs, int[][] batch) => NegativeLogLikelihood(logProbs, Targets(batch));
+
+    /// -log p(target) of every row of logProbs whose target is not -1, in order.
+    private static double[] NegativeLogLikelihood(Tensor logProbs, long[] targets)
     {
         using var scope = NewDisposeScope();
-        var rows = new List<long>();
-        var targets = new List<long>();
-        long row = 0;
-        foreach (var text in batch)
-        {
-            for (int t = 0; t < text.Length; t++, row++)
-                if (t + 1 < text.Length) { rows.Add(row); targets.Add(text[t + 1]); }
-        }
-        if (rows.Count == 0) return [];
-        var picked = logProbs.index(TensorIndex.Tensor(tensor(rows.ToArray())), TensorIndex.Tensor(tensor(targets.ToArray())));
+        var rows = Enumerable.Range(0, targets.Length).Where(r => targets[r] >= 0).Select(r => (long)r).ToArray();
+        if (rows.Length == 0) return [];
+        var picked = logProbs.index(TensorIndex.Tensor(tensor(rows)), TensorIndex.Tensor(tensor(rows.Select(r => targets[r]).ToArray())));
         return picked.to(ScalarType.Float64).neg().data<double>().ToArray();
     }
 
