@@ -315,9 +315,12 @@ public class VerdictRuleTests
             .Bias("rlace", Project, 0.5, rank: projectRank).Bias("rlace", Reflect, -0.8).Bias("adversarial", Project, -0.2)
             .Add("rlace", Project, MetricNames.KlPerBiasChange, 0.001, "controls", halfWidth: 0.0002)
             .Add("rlace", Reflect, MetricNames.KlPerBiasChange, reflected, "controls", halfWidth: 0.0002)
-            .Add("adversarial", Project, MetricNames.KlPerBiasChange, 0.01, "controls", halfWidth: 0.002);
+            .Add("adversarial", Project, MetricNames.KlPerBiasChange, 0.01, "controls", halfWidth: 0.002)
+            .Add("rlace", Project, MetricNames.KlPerBiasChange, 0.0001, "controls", split: "text", halfWidth: 0.00002)
+            .Add("rlace", Reflect, MetricNames.KlPerBiasChange, reflected / 10, "controls", split: "text", halfWidth: 0.00002);
         var verdict = Decide(new BreakVsEditRule(), Case(0.002));
         verdict.Word.Should().Be(Verdict.Supported);
+        verdict.Methods.Single().Checks.Select(c => c.Line[..c.Line.IndexOf(':')]).Should().Equal(["controls/test", "controls/text"], "every dataset and split is a check");
         verdict.Methods.Select(m => m.Method).Should().Equal(["rlace"], "the adversarial direction is the reference, not judged");
         verdict.Evidence.Should().Contain(e => e.StartsWith($"rlace vs adversarial, {Project}, controls/test: kl_damage_per_bias_change 0.010 [0.008, 0.012] on adversarial >"));
         Decide(new BreakVsEditRule(), Case(0.0011)).Word.Should().Be(Verdict.NotSupported, "the intervals overlap");

@@ -78,6 +78,18 @@ public sealed record SnapshotTolerances(IReadOnlyDictionary<string, SnapshotTole
             ["fit_steps"] = new(2, 0),
             // The adversarial objective at the basis returned (mean KL in nats or mean logit difference).
             ["fit_objective"] = new(1e-4, 2e-3),
+            // KL to the partner prompt's unedited distribution: a KL, as kl_damage.
+            ["partner_kl"] = new(1e-5, 0.03),
+            // The first greedy token leaving the partner's generation: as generation_divergence.
+            ["partner_divergence"] = new(0.01, 0),
+            // Mean norm of an edit's change at the site (a few units): float32 activations.
+            ["edit_size"] = new(1e-4, 1e-3),
+            // KL per unit of edit size: kl_damage's relative error, and its absolute one over an
+            // edit of size ~3.
+            ["kl_damage_per_edit_size"] = new(3e-6, 0.03),
+            // KL per unit of bias change: kl_damage's error plus that of the change, which for an
+            // inert direction (the probe's -0.006) is a few percent of it.
+            ["kl_damage_per_bias_change"] = new(1e-5, 0.1),
             // The share of prompts preferring the right answer: a prompt flips by 1/n (1/300 on gender).
             ["answer_accuracy"] = new(0.002, 0),
             // An effect's null rank, (1 + #{|null| >= |effect|}) / (N + 1): a step of 1/(N + 1) each

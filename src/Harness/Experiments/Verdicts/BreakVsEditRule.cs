@@ -46,12 +46,13 @@ public sealed class BreakVsEditRule : IVerdictRule
             if (concept is null) continue;
             var moved = new[] { project, reflect }.Select(e => (Edit: e, Check: BiasMoves(q, m, e, concept))).ToList();
             var checks = moved.Where(x => x.Check.Word != Verdict.Supported).Select(x => x.Check with { Word = Verdict.Inconclusive, Line = $"{x.Edit}: {x.Check.Line}" }).ToList();
+            bool bothMove = checks.Count == 0;
             foreach (var (dataset, split) in places.Where(p => p.Dataset != concept))
             {
                 var r = q.Row(MetricNames.KlPerBiasChange, m, reflect, dataset, split);
                 var p = q.Row(MetricNames.KlPerBiasChange, m, project, dataset, split);
                 if (r is null || p is null) continue;
-                if (checks.Count == 0)
+                if (bothMove)
                 {
                     var more = MethodEvidence.Exceeds(r, reflect, p, project);
                     checks.Add(more with { Line = $"{dataset}/{split}: {more.Line}" });
