@@ -64,7 +64,7 @@ public static class HypothesisRun
         result.WriteEvidence(results);
         var metrics = new SortedDictionary<string, SnapshotRow>(StringComparer.Ordinal);
         var labels = RunLabels.Of(spec);
-        foreach (var r in rows.Where(r => !OfOneSubset(r, labels))) metrics[SnapshotRow.Key(r)] = SnapshotRow.Of(r);
+        foreach (var r in rows.Where(r => !OfOneSubset(r, labels) && !PerUnitOfNoChange(r, rows, labels))) metrics[SnapshotRow.Key(r)] = SnapshotRow.Of(r);
         var methods = new SortedDictionary<string, string>(verdict.Methods.ToDictionary(m => m.Method, m => m.Word), StringComparer.Ordinal);
         return (new HypothesisSnapshot(verdict.Word, methods, metrics), verdict, rows);
     }
@@ -76,6 +76,15 @@ public static class HypothesisRun
     /// while the mean over twenty subsets stays within tolerance. results.json keeps every row.
     private static bool OfOneSubset(ResultRow r, RunLabels labels) =>
         labels.Method(r.Method)?.Subset is not null || PromptSubsets.IsSubsetSplit(r.Split);
+
+    /// A damage per unit of bias change of an edit whose bias change is within the null of random
+    /// directions (the probe's -0.006): a ratio to a change of noise, whose interval moved by 20 %
+    /// between CPU kernels (AVX2 vs AVX-512) while nothing reads it (BreakVsEdit calls such an edit
+    /// inconclusive). results.json keeps it.
+    private static bool PerUnitOfNoChange(ResultRow r, IReadOnlyList<ResultRow> rows, RunLabels labels) =>
+        r.Metric == MetricNames.KlPerBiasChange && labels.Method(r.Method)?.Concept is { } concept
+        && rows.FirstOrDefault(b => b.IsPooled && b.Model == r.Model && b.Site == r.Site && b.Method == r.Method && b.Edit == r.Edit
+            && b.Dataset == concept && b.Split == "test" && b.Metric == MetricNames.PronounBias) is not { NullRank: <= MethodEvidence.MaxNullRank };
 
     /// What must hold whatever the numbers are: finite values in their metric's range, a baseline
     /// for every dataset measured, and a verdict in words.

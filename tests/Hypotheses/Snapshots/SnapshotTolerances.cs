@@ -82,8 +82,9 @@ public sealed record SnapshotTolerances(IReadOnlyDictionary<string, SnapshotTole
             ["partner_kl"] = new(1e-5, 0.03),
             // The first greedy token leaving the partner's generation: as generation_divergence.
             ["partner_divergence"] = new(0.01, 0),
-            // Mean norm of an edit's change at the site (a few units): float32 activations.
-            ["edit_size"] = new(1e-4, 1e-3),
+            // Mean norm of an edit's change at the site (a few units): moves with the fitted
+            // direction, the probe's (L-BFGS) most [0.13 %, AVX2 vs AVX-512].
+            ["edit_size"] = new(1e-4, 6e-3),
             // KL per unit of edit size: kl_damage's relative error, and its absolute one over an
             // edit of size ~3.
             ["kl_damage_per_edit_size"] = new(3e-6, 0.03),
