@@ -236,12 +236,15 @@ public sealed class ExperimentRunner(ExperimentPlan plan, TextWriter progress)
     private static string Steps(FitReport? report) =>
         report is null ? "" : $" ({report.Steps} steps, {(report.ReachedStop ? "stop criterion met" : "step limit reached")})";
 
-    /// Whether this method draws the run's null distribution: the first `random` method with
-    /// `directions` of 2 or more (a later one is measured as a method, its null is not drawn).
-    private bool IsNullSource(MethodSpec method) => method.Label == _nullSource;
+    /// Whether this method draws a null distribution: the first `random` method with `directions` of
+    /// 2 or more of each rank (a later one of the same rank is measured as a method, its null is not
+    /// drawn). A method spanning k directions is ranked against the null of rank k when the spec
+    /// draws one (NullEffects).
+    private bool IsNullSource(MethodSpec method) => _nullSources.Contains(method.Label);
 
-    private readonly string? _nullSource = plan.Spec.Methods
-        .FirstOrDefault(m => m.Name == RandomDirections.Name && m.Options.Int("directions") > 1)?.Label;
+    private readonly HashSet<string> _nullSources = plan.Spec.Methods
+        .Where(m => m.Name == RandomDirections.Name && m.Options.Int("directions") > 1)
+        .GroupBy(m => m.Options.Int("rank")).Select(g => g.First().Label).ToHashSet();
 
     /// The null distribution of every edit's effect on the prompt metrics that need only the two
     /// answer logits (pronoun_bias, logit_diff): `directions` random bases drawn from the method's
@@ -250,7 +253,7 @@ public sealed class ExperimentRunner(ExperimentPlan plan, TextWriter progress)
     /// (KL, text, probes, generations) stay off the null: no verdict ranks them. Returns the draws.
     private int NullRows(Where where, MethodSpec method, LanguageModel model, string site, ConceptActivations acts)
     {
-        _nulls.Source = method.Label;
+        _nulls.AddSource(method.Options.Int("rank"), method.Label);
         var metrics = MetricRegistry.Of(Spec, m => m.FromAnswerDifference is not null).ToArray();
         if (metrics.Length == 0) return 0;
         var o = method.Options;
@@ -277,7 +280,7 @@ public sealed class ExperimentRunner(ExperimentPlan plan, TextWriter progress)
                             if (_evidence.Baseline(where.Model, where.Site, set.Dataset, set.SplitName, metric.Name) is not { } baseline) continue;
                             var values = differences.Select(metric.FromAnswerDifference!).ToArray();
                             var effect = Evidence.Items.Of(values, set.Pairs, set.Labels).Minus(baseline);
-                            NullEffects.Key Key(string? label) => new(where.Model, where.Site, editSpec.Label, set.Dataset, set.SplitName, metric.Name, label);
+                            NullEffects.Key Key(string? label) => new(where.Model, where.Site, editSpec.Label, set.Dataset, set.SplitName, metric.Name, label, rank);
                             _nulls.Add(Key(null), effect.Mean);
                             if (set.LabelNames.Count < 2 || !set.Paired) continue;
                             for (int label = 0; label < set.LabelNames.Count; label++)

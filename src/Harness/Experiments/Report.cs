@@ -34,7 +34,8 @@ public static class Report
         if (spec.Hypothesis is not { } h) return null;
         var pooled = Pooled(rows);
         var labels = RunLabels.Of(spec);
-        var verdict = VerdictRules.Find(h)!.Decide(pooled, labels);
+        // The rules see every row; their lookups take the pooled ones unless they ask for a label's.
+        var verdict = VerdictRules.Find(h)!.Decide(rows, labels);
         var query = new ResultQuery(pooled, labels);
         return verdict with { Evidence = [.. verdict.Evidence, .. query.Models.SelectMany(m => query.For(m).SeedLines())] };
     }

@@ -20,11 +20,11 @@ public class VerdictRuleTests
 
         /// A row with an interval value ± halfWidth; an edited row whose metric has an unedited row
         /// also gets its effect (± halfWidth) and a null rank.
-        public Rows Add(string method, string edit, string metric, double value, string dataset = "gender", double halfWidth = 0.02, double rank = 0.01, string split = "test")
+        public Rows Add(string method, string edit, string metric, double value, string dataset = "gender", double halfWidth = 0.02, double rank = 0.01, string split = "test", string? label = null)
         {
-            var row = new ResultRow("x", Model, Site, method, edit, dataset, split, metric, value) { N = 300, CiLow = value - halfWidth, CiHigh = value + halfWidth };
-            if (method == "none") _baselines[(Model + Site, dataset + "/" + split, metric)] = value;
-            else if (_baselines.TryGetValue((Model + Site, dataset + "/" + split, metric), out var before))
+            var row = new ResultRow("x", Model, Site, method, edit, dataset, split, metric, value) { N = 300, CiLow = value - halfWidth, CiHigh = value + halfWidth, Label = label };
+            if (method == "none") _baselines[(Model + Site, dataset + "/" + split + "/" + label, metric)] = value;
+            else if (_baselines.TryGetValue((Model + Site, dataset + "/" + split + "/" + label, metric), out var before))
                 row = row with { Effect = value - before, EffectCiLow = value - before - halfWidth, EffectCiHigh = value - before + halfWidth, NullN = 100, NullRank = rank };
             List.Add(row);
             return this;
@@ -65,6 +65,7 @@ public class VerdictRuleTests
     private static readonly Dictionary<string, string> EditKinds = new()
     {
         [Project] = "project", [Reflect] = "reflect", [Amplify] = "amplify", ["erase"] = "erase", ["reflect(centre=zero)"] = "reflect",
+        ["alterrep(alpha=1, sign=1)"] = "alterrep", ["alterrep(alpha=1, sign=-1)"] = "alterrep",
     };
 
     private static Verdict Decide(IVerdictRule rule, Rows rows) => rule.Decide(rows.List, rows.Labels);
@@ -356,6 +357,25 @@ public class VerdictRuleTests
         var verdict = Decide(new LayerSweepRule(), rows);
         verdict.Word.Should().Be(Verdict.NotSupported, "at blocks.0 the reflection's effect [-0.03, 0.01] reaches 0");
         verdict.Evidence[0].Should().Be("largest drop under reflect(centre=median): effect -0.600 at blocks.1.hook_resid_post (rlace)");
+    }
+
+    [Test]
+    public void LayerSweepReadsAlterRepPerLabelWhicheverSideEachSignPushesTo()
+    {
+        const string plus = "alterrep(alpha=1, sign=1)", minus = "alterrep(alpha=1, sign=-1)";
+        Rows Case(double femaleUnderMinus)
+        {
+            var rows = new Rows().Baseline(0.9).Fit("inlp(iterations=8)", k: 8).Bias("inlp(iterations=8)", Reflect, 0.3);
+            rows.Add("none", "none", MetricNames.PronounBias, 0.9, label: "female").Add("none", "none", MetricNames.PronounBias, 0.9, label: "male");
+            foreach (var (edit, female, male) in new[] { (plus, 0.9, 0.1), (minus, femaleUnderMinus, 0.92) })
+                rows.Bias("inlp(iterations=8)", edit, (female + male) / 2)
+                    .Add("inlp(iterations=8)", edit, MetricNames.PronounBias, female, label: "female").Add("inlp(iterations=8)", edit, MetricNames.PronounBias, male, label: "male");
+            return rows;
+        }
+        var verdict = Decide(new LayerSweepRule(), Case(femaleUnderMinus: 0.2));
+        verdict.Word.Should().Be(Verdict.Supported, "sign +1 lowers the male prompts' bias, sign -1 the female ones'");
+        verdict.Methods.Single().Checks[^1].Line.Should().StartWith($"blocks.6.hook_resid_post {plus} lowers male (female effect 0.000");
+        Decide(new LayerSweepRule(), Case(femaleUnderMinus: 0.9)).Word.Should().Be(Verdict.NotSupported, "sign -1 lowers no label");
     }
 
     [Test]

@@ -110,14 +110,18 @@ public sealed class EvidenceRows(int resamples, int seed)
     /// (the rows of the random method the null comes from) or its effect's null rank.
     public void AttachNulls(NullEffects nulls)
     {
+        // How many directions each method spans (its "directions" row), for a null of that rank.
+        var spans = _rows.Where(r => r.Metric == MetricNames.Directions)
+            .GroupBy(r => (r.Model, r.Site, r.Method)).ToDictionary(g => g.Key, g => (int?)(int)Math.Round(g.First().Value));
         for (int i = 0; i < _rows.Count; i++)
         {
             var r = _rows[i];
             if (r.IsBaseline || r.Effect is not double effect) continue;
-            var key = new NullEffects.Key(r.Model, r.Site, r.Edit, r.Dataset, r.Split, r.Metric, r.Label);
+            int rank = nulls.RankOf(r.Method) ?? nulls.NullRankFor(spans.GetValueOrDefault((r.Model, r.Site, r.Method)));
+            var key = new NullEffects.Key(r.Model, r.Site, r.Edit, r.Dataset, r.Split, r.Metric, r.Label, rank);
             var found = r.Split == PromptSubsets.Together ? nulls.MeanOverSubsets(key) : nulls.Of(key);
             if (found is not { Count: > 0 } draws) continue;
-            if (r.Method == nulls.Source)
+            if (nulls.RankOf(r.Method) is not null)
             {
                 var (low, median, high) = NullEffects.Quantiles(draws);
                 _rows[i] = r with { NullN = draws.Count, NullLow = low, NullMedian = median, NullHigh = high };

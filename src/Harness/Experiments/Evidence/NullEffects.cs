@@ -9,14 +9,32 @@ namespace Harness.Experiments.Evidence;
 /// the fraction of random bases whose effect is at least as large in size, counting the method
 /// itself as one of them (Phipson & Smyth 2010), so that it is a valid p-value and never 0: with
 /// N = 99 the smallest possible rank is 0.01.
+///
+/// A spec may draw nulls of several ranks (one `random` method with `directions` >= 2 per rank): a
+/// method spanning k directions is ranked against the null of rank k when there is one (an edit of
+/// 16 INLP directions against random 16-dimensional subspaces), else against the null of the first
+/// source.
 public sealed class NullEffects
 {
-    public readonly record struct Key(string Model, string Site, string Edit, string Dataset, string Split, string Metric, string? Label);
+    public readonly record struct Key(string Model, string Site, string Edit, string Dataset, string Split, string Metric, string? Label, int Rank = 1);
 
     private readonly Dictionary<Key, List<double>> _effects = new();
+    private readonly Dictionary<int, string> _sources = new();
 
-    /// The label of the random method whose bases these are.
-    public string? Source { get; set; }
+    /// The order in which the sources registered, by rank: the first is the fallback.
+    private readonly Dictionary<int, int> _order = new();
+
+    /// Registers the random method that draws the null of `rank`.
+    public void AddSource(int rank, string label)
+    {
+        if (_sources.TryAdd(rank, label)) _order[rank] = _order.Count;
+    }
+
+    /// Whether `label` draws a null, and of which rank.
+    public int? RankOf(string label) => _sources.Where(s => s.Value == label).Select(s => (int?)s.Key).FirstOrDefault();
+
+    /// The rank of the null a method spanning `k` directions is ranked against.
+    public int NullRankFor(int? k) => k is int r && _sources.ContainsKey(r) ? r : _sources.Count == 0 ? 1 : _sources.MinBy(s => _order[s.Key]).Key;
 
     public void Add(Key key, double effect)
     {

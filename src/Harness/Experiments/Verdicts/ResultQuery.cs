@@ -77,6 +77,14 @@ public sealed class ResultQuery
     public ResultRow? Row(string metric, string method, string edit, string dataset, string split = "test") =>
         _rows.FirstOrDefault(r => r.IsPooled && r.Metric == metric && r.Method == method && r.Edit == edit && r.Dataset == dataset && r.Split == split);
 
+    /// The row of one label's prompts (per-label rows: a dataset with paired labels), or null.
+    public ResultRow? LabelRow(string metric, string method, string edit, string dataset, string label, string split = "test") =>
+        _rows.FirstOrDefault(r => r.Label == label && r.Metric == metric && r.Method == method && r.Edit == edit && r.Dataset == dataset && r.Split == split);
+
+    /// The labels with rows of a metric on a dataset, in order.
+    public IReadOnlyList<string> LabelsOf(string metric, string dataset) =>
+        _rows.Where(r => r.Label is not null && r.Metric == metric && r.Dataset == dataset).Select(r => r.Label!).Distinct().ToList();
+
     /// The unedited value (method and edit "none").
     public double? Baseline(string metric, string dataset, string split = "test") =>
         Value(metric, ResultRow.None, ResultRow.None, dataset, split);

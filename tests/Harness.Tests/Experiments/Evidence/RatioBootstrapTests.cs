@@ -62,3 +62,38 @@ public class RatioBootstrapTests
         ratios[0].N.Should().BeNull("it is not a mean of items");
     }
 }
+
+/// Nulls of several ranks: a method spanning k directions is ranked against random subspaces of
+/// rank k when the spec draws them, else against the first null; each random source's own rows
+/// get its quantiles.
+public class RankedNullTests
+{
+    [Test]
+    public void AMethodIsRankedAgainstTheNullOfItsOwnRank()
+    {
+        var evidence = new EvidenceRows(200, 0);
+        var row = new Harness.Experiments.ResultRow("x", "m", "s", "none", "none", "gender", "test", Harness.Experiments.MetricNames.PronounBias, 0);
+        var clusters = Enumerable.Range(0, 10).ToArray();
+        Items Of(double v) => Items.Of(Enumerable.Repeat(v, 10).ToArray(), clusters, new int[10]);
+        evidence.Add(row, Of(0.9), [], perLabel: false);
+        foreach (var (method, k, value) in new[] { ("inlp(iterations=8)", 8, 0.5), ("leace", 1, 0.5), ("random", 1, 0.89), ("random-8", 8, 0.7) })
+        {
+            evidence.Add(row with { Method = method, Edit = "fit", Split = "train", Metric = Harness.Experiments.MetricNames.Directions, Value = k });
+            evidence.Add(row with { Method = method, Edit = "project" }, Of(value), [], perLabel: false);
+        }
+        var nulls = new NullEffects();
+        nulls.AddSource(1, "random");
+        nulls.AddSource(8, "random-8");
+        for (int j = 0; j < 9; j++)
+        {
+            nulls.Add(new NullEffects.Key("m", "s", "project", "gender", "test", Harness.Experiments.MetricNames.PronounBias, null, 1), -0.01 * j);
+            nulls.Add(new NullEffects.Key("m", "s", "project", "gender", "test", Harness.Experiments.MetricNames.PronounBias, null, 8), -0.1 * j);
+        }
+        evidence.AttachNulls(nulls);
+        Harness.Experiments.ResultRow Edited(string method) => evidence.Rows.Single(r => r.Method == method && r.Edit == "project");
+        Edited("leace").NullRank.Should().Be(0.1, "-0.4 is beyond all nine rank-1 effects (at most 0.08)");
+        Edited("inlp(iterations=8)").NullRank.Should().Be(0.6, "five of nine rank-8 effects reach 0.4");
+        Edited("random-8").NullMedian.Should().BeApproximately(-0.4, 1e-12);
+        Edited("random").NullMedian.Should().BeApproximately(-0.04, 1e-12);
+    }
+}
