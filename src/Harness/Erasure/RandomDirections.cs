@@ -21,6 +21,9 @@ namespace Harness.Erasure;
 public static class RandomDirections
 {
     public const string Name = "random";
+    public const string NullMetricsOption = "null_metrics";
+    public const string NullAnswerMetrics = "answer";
+    public const string NullPromptMetrics = "prompt";
     public const string Isotropic = "isotropic";
     public const string Covariance = "covariance";
 
@@ -31,6 +34,7 @@ public static class RandomDirections
         EraserOption.Switch("affine", true, "project around the mean of the rows (off: around the origin)"),
         EraserOption.Choice("kind", Isotropic, "isotropic (uniform on the sphere) or covariance (shaped by the rows' covariance)", Isotropic, Covariance),
         EraserOption.Integer("directions", 1, "random bases an experiment draws for its null distribution (fit uses the first)", min: 1, max: 10000),
+        EraserOption.Choice(NullMetricsOption, NullAnswerMetrics, "what the null measures per draw: answer (the metrics of the answer logits: pronoun_bias, logit_diff, answer_accuracy) or prompt (also kl_damage and partner_kl, from the whole vocabulary's logits; about twice the cost)", NullAnswerMetrics, NullPromptMetrics),
     };
 
     public static EraserMethod Definition { get; } = new(

@@ -155,7 +155,7 @@ public sealed class ExperimentRunner(ExperimentPlan plan, TextWriter progress)
                 if (IsNullSource(method))
                 {
                     unit.Restart();
-                    int draws = NullRows(where, method, model, site, acts);
+                    int draws = NullRows(where, method, model, site, acts, baseline);
                     Say($"{where} {method.Label}: null of {draws} random bases x {Spec.Edits.Count} edit(s) in {unit.Elapsed.TotalSeconds:F1} s");
                 }
             }
@@ -247,15 +247,20 @@ public sealed class ExperimentRunner(ExperimentPlan plan, TextWriter progress)
         .GroupBy(m => m.Options.Int("rank")).Select(g => g.First().Label).ToHashSet();
 
     /// The null distribution of every edit's effect on the prompt metrics that need only the two
-    /// answer logits (pronoun_bias, logit_diff): `directions` random bases drawn from the method's
-    /// seed stream (draw 0 is the basis fitted above), each edited with every edit of the spec and
-    /// measured on every prompt set against the unedited items, pooled and per label. Other metrics
-    /// (KL, text, probes, generations) stay off the null: no verdict ranks them. Returns the draws.
-    private int NullRows(Where where, MethodSpec method, LanguageModel model, string site, ConceptActivations acts)
+    /// answer logits (pronoun_bias, logit_diff, answer_accuracy) and, when the method's
+    /// `null_metrics` is "prompt", on the full-logit prompt metrics too (kl_damage, partner_kl: the
+    /// whole vocabulary's logits per draw, about twice the cost): `directions` random bases drawn
+    /// from the method's seed stream (draw 0 is the basis fitted above), each edited with every edit
+    /// of the spec and measured on every prompt set against the unedited items, pooled and per label.
+    /// Text, probe and generation metrics stay off the null: no verdict ranks them. Returns the draws.
+    private int NullRows(Where where, MethodSpec method, LanguageModel model, string site, ConceptActivations acts, Baseline baseline)
     {
         _nulls.AddSource(method.Options.Int("rank"), method.Label);
         var metrics = MetricRegistry.Of(Spec, m => m.FromAnswerDifference is not null).ToArray();
-        if (metrics.Length == 0) return 0;
+        var full = method.Options.Choice(RandomDirections.NullMetricsOption) == RandomDirections.NullPromptMetrics
+            ? MetricRegistry.Of(Spec, m => m.Source == MetricSource.PromptLogits && m.FromAnswerDifference is null && m.PerPrompt is not null).ToArray()
+            : [];
+        if (metrics.Length + full.Length == 0) return 0;
         var o = method.Options;
         int count = o.Int("directions"), rank = o.Int("rank"), seed = o.Int("seed");
         using var scope = NewDisposeScope();
@@ -274,17 +279,34 @@ public sealed class ExperimentRunner(ExperimentPlan plan, TextWriter progress)
                     var hook = SiteHooks.Edit(model, site, edit, Spec.EditPositions);
                     foreach (var set in AllSets)
                     {
-                        var differences = ModelPasses.AnswerDifferences(model, set, Spec.BatchSize, hook, starts[set]);
-                        foreach (var metric in metrics)
+                        void AddNull(string metric, double[] values)
                         {
-                            if (_evidence.Baseline(where.Model, where.Site, set.Dataset, set.SplitName, metric.Name) is not { } baseline) continue;
-                            var values = differences.Select(metric.FromAnswerDifference!).ToArray();
-                            var effect = Evidence.Items.Of(values, set.Pairs, set.Labels).Minus(baseline);
-                            NullEffects.Key Key(string? label) => new(where.Model, where.Site, editSpec.Label, set.Dataset, set.SplitName, metric.Name, label, rank);
+                            if (_evidence.Baseline(where.Model, where.Site, set.Dataset, set.SplitName, metric) is not { } unedited) return;
+                            // A partnered-only metric's items are the prompts with a partner, as in its rows.
+                            var keep = Enumerable.Range(0, values.Length).Where(i => !double.IsNaN(values[i])).ToArray();
+                            var items = Evidence.Items.Of(keep.Select(i => values[i]).ToArray(), keep.Select(i => set.Pairs[i]).ToArray(), keep.Select(i => set.Labels[i]).ToArray());
+                            var effect = items.Minus(unedited);
+                            NullEffects.Key Key(string? label) => new(where.Model, where.Site, editSpec.Label, set.Dataset, set.SplitName, metric, label, rank);
                             _nulls.Add(Key(null), effect.Mean);
-                            if (set.LabelNames.Count < 2 || !set.Paired) continue;
+                            if (set.LabelNames.Count < 2 || !set.Paired) return;
                             for (int label = 0; label < set.LabelNames.Count; label++)
                                 if (effect.WithLabel(label) is { Count: > 0 } mine) _nulls.Add(Key(set.LabelNames[label]), mine.Mean);
+                        }
+                        if (metrics.Length > 0)
+                        {
+                            var differences = ModelPasses.AnswerDifferences(model, set, Spec.BatchSize, hook, starts[set]);
+                            foreach (var metric in metrics) AddNull(metric.Name, differences.Select(metric.FromAnswerDifference!).ToArray());
+                        }
+                        if (full.Length > 0)
+                        {
+                            var values = full.ToDictionary(m => m, _ => new double[set.Count]);
+                            var unedited = baseline.Logits[set];
+                            ModelPasses.LastLogitBatchesFrom(model, starts[set], set.Ids, Spec.BatchSize, hook, (offset, logits) =>
+                            {
+                                var batch = new PromptBatch(set, offset, logits, unedited);
+                                foreach (var metric in full) metric.PerPrompt!(batch).CopyTo(values[metric], offset);
+                            });
+                            foreach (var metric in full) AddNull(metric.Name, values[metric]);
                         }
                     }
                 }

@@ -50,6 +50,26 @@ public static class ModelPasses
         }
     }
 
+    /// LastLogitBatches from the set's activations at a site (CaptureBatches) instead of from the
+    /// tokens: hooks at the site and after it act as in a full pass, the blocks before it are not run
+    /// again (the null's full-logit path, for KL per random direction).
+    public static void LastLogitBatchesFrom(LanguageModel model, SiteActivations start, IReadOnlyList<int[]> prompts, int batchSize, BatchHook? hook, Action<int, Tensor> measure)
+    {
+        if (start.BatchSize != batchSize || start.Count != prompts.Count)
+            throw new ArgumentException($"activations at {start.Site} were captured for {start.Count} prompts in batches of {start.BatchSize}, not {prompts.Count} in batches of {batchSize}");
+        using var noGrad = no_grad();
+        int index = 0;
+        foreach (var (batch, offset) in Batches(prompts, batchSize))
+        {
+            using var scope = NewDisposeScope();
+            using var hooks = hook?.Invoke(batch, offset);
+            using var tokens = TokenBatch.RightPadded(batch, model.Device);
+            var hidden = model.FinalHiddenFrom(start.Site, start.Batches[index++]);
+            var last = hidden.index(TensorIndex.Tensor(arange(batch.Count, device: model.Device)), TensorIndex.Tensor(tokens.LastPositions()));
+            measure(offset, model.Unembed(last).to(ScalarType.Float32).cpu());
+        }
+    }
+
     /// logit_c - logit_w at each prompt's last real token, without the vocabulary projection: the
     /// final hidden state times W[c] - W[w] (the tied unembedding), in float64. The same numbers as
     /// LogitDifference on LastLogits up to float32 rounding, at a fraction of the cost; pronoun_bias

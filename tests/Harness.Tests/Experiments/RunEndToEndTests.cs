@@ -238,6 +238,37 @@ public class RunEndToEndTests
     }
 
     [Test]
+    public void WithNullMetricsPromptTheNullMeasuresKlPerDrawFromTheSiteOnAsAFullPassDoes()
+    {
+        var spec = _tiny.Spec("""
+            {
+              "name": "klnull", "models": ["{model}"], "sites": ["blocks.1.hook_resid_pre"],
+              "concept": {"dataset": "gender", "positions": "last"},
+              "methods": ["leace", {"method": "random", "directions": 3, "seed": 2, "null_metrics": "prompt"}],
+              "edits": ["project", "reflect"],
+              "evaluate": {"datasets": ["gender"], "max_prompts": 12},
+              "metrics": ["pronoun_bias", "kl_damage"]
+            }
+            """, "klnull.json");
+        var folder = _tiny.Temp.File("klnull-out");
+        var (code, _, err) = Cli.Cli.Run("run", spec, "--out", folder);
+        code.Should().Be(0, err);
+        var rows = ResultsFile.Read(Path.Combine(folder, ResultsFile.FileName));
+        var kl = rows.Where(r => r.Metric == MetricNames.KlDamage && !r.IsBaseline && r.Split == "test").ToList();
+        kl.Should().NotBeEmpty();
+        foreach (var random in kl.Where(r => r.Method == "random"))
+        {
+            random.NullN.Should().Be(3);
+            // Draw 0 is the random method's own basis: its KL, measured from the site on in the
+            // null, is one of the three draws, as the full pass measured it.
+            double b = random.NullMedian!.Value, a = (random.NullLow!.Value - 0.05 * b) / 0.95, c = (random.NullHigh!.Value - 0.05 * b) / 0.95;
+            new[] { a, b, c }.Should().Contain(x => Math.Abs(x - random.Effect!.Value) < 1e-6 * Math.Max(1, Math.Abs(x)), random.ToString());
+            new[] { a, b, c }.Should().OnlyContain(x => x >= -1e-9, "a KL is never negative");
+        }
+        kl.Where(r => r.Method == "leace").Should().OnlyContain(r => r.NullN == 3 && r.NullRank >= 0.25 && r.NullRank <= 1);
+    }
+
+    [Test]
     public void WithoutKlTheBiasAndLogitDifferenceComeFromTheAnswerLogitsAloneAndAgreeWithTheFullLogits()
     {
         IReadOnlyList<ResultRow> Run(string metrics, string name)

@@ -106,8 +106,10 @@ public class SpecBadInputTests
         Refused(Valid(", \"hypothesis\": \"Projection\"", methods: """[{"method": "random", "directions": 10}]""")).Should().Contain("needs a method other than random to judge");
         Refused(Valid(", \"hypothesis\": \"Gradient\"", methods: """["leace", {"method": "random", "directions": 10}]""")).Should().Contain("needs a method gradient (methods: leace, random)");
         Refused(Valid(", \"hypothesis\": \"Leace\"")).Should().Contain("needs the metric probe_accuracy (metrics: pronoun_bias)");
-        Refused(Valid(", \"hypothesis\": \"CrossConcept\"", edits: """["reflect"]""", methods: """["leace", {"method": "random", "directions": 10}]"""))
+        Refused(Valid(", \"hypothesis\": \"CrossConcept\"", edits: """["reflect"]""", metrics: """["kl_damage"]""", methods: """["leace", {"method": "random", "directions": 10}]"""))
             .Should().Contain("needs methods fitted on 2 concepts (fitted on: gender)");
+        Refused(Valid(", \"hypothesis\": \"CrossConcept\"", edits: """["reflect"]""", methods: """["leace", {"method": "random", "directions": 10}]"""))
+            .Should().Contain("needs the metric kl_damage");
         ExperimentSpec.Parse(Valid(", \"hypothesis\": \"Projection\"", methods: """["leace", {"method": "random", "directions": 10}]"""), File).Hypothesis.Should().Be("Projection");
     }
 

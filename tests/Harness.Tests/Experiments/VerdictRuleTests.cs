@@ -331,18 +331,30 @@ public class VerdictRuleTests
     [Test]
     public void CrossConcept()
     {
-        var rows = new Rows().Baseline(0.9).Baseline(0.8, "politics").Fit("probe").Fit("probe@politics", "politics")
-            .Bias("probe", Reflect, 0.1).Bias("probe", Reflect, 0.78, "politics")
-            .Bias("probe@politics", Reflect, 0.2, "politics").Bias("probe@politics", Reflect, 0.5);
-        var verdict = Decide(new CrossConceptRule(), rows);
-        verdict.Word.Should().Be(Verdict.Supported, "both methods agree");
+        // The gender edit's KL on politics (0.05 ± 0.01) beats the null and the controls' KL
+        // (0.002 ± 0.001); the politics edit's KL on gender is within the null.
+        Rows Case(double politicsKl, double rank = 0.01) => new Rows().Baseline(0.9).Baseline(0.8, "politics")
+            .Fit("probe").Fit("probe@politics", "politics")
+            .Add("none", "none", MetricNames.KlDamage, 0, halfWidth: 0).Add("none", "none", MetricNames.KlDamage, 0, "politics", halfWidth: 0)
+            .Add("none", "none", MetricNames.KlDamage, 0, "controls", halfWidth: 0)
+            .Bias("probe", Reflect, 0.1)
+            .Add("probe", Reflect, MetricNames.KlDamage, 0.4, halfWidth: 0.05)
+            .Add("probe", Reflect, MetricNames.KlDamage, politicsKl, "politics", halfWidth: 0.01, rank: rank)
+            .Add("probe", Reflect, MetricNames.KlDamage, 0.002, "controls", halfWidth: 0.001)
+            .Add("probe@politics", Reflect, MetricNames.KlDamage, 0.2, "politics", halfWidth: 0.05)
+            .Add("probe@politics", Reflect, MetricNames.KlDamage, 0.01, halfWidth: 0.005, rank: 0.3)
+            .Add("probe@politics", Reflect, MetricNames.KlDamage, 0.003, "controls", halfWidth: 0.001);
+        var verdict = Decide(new CrossConceptRule(), Case(0.05));
         Word(verdict, "probe").Should().Be(Verdict.Supported);
-        verdict.Methods[1].Checks[^1].Line.Should().Be("|effect| on politics at least 0.580 > at most 0.420 on gender (effect -0.400 [-0.420, -0.380])");
-        var close = rows.List.Select(r => r.Method == "probe@politics" && r.Dataset == "gender" && r.Metric == MetricNames.PronounBias
-            ? r with { EffectCiLow = -0.62 } : r).ToList();
-        var mixed = new CrossConceptRule().Decide(close, rows.Labels);
-        Word(mixed, "probe@politics").Should().Be(Verdict.NotSupported);
-        mixed.Word.Should().Be(Verdict.Mixed, "no RLACE ran and the two methods disagree");
+        verdict.Methods[0].Checks.Select(c => c.Line).Should().Equal(
+            $"{Reflect} on politics: kl_damage effect 0.050 [0.040, 0.060] > 0.000; null rank 0.010 <= 0.050",
+            $"{Reflect}: kl_damage 0.050 [0.040, 0.060] on politics > 0.002 [0.001, 0.003] on controls");
+        Word(verdict, "probe@politics").Should().Be(Verdict.NotSupported, "its KL on gender is within the null");
+        verdict.Word.Should().Be(Verdict.Mixed, "no RLACE ran and the two methods disagree");
+        Word(Decide(new CrossConceptRule(), Case(0.05, rank: 0.2)), "probe").Should().Be(Verdict.NotSupported, "a random direction damages politics as much");
+        Word(Decide(new CrossConceptRule(), Case(0.0025)), "probe").Should().Be(Verdict.NotSupported, "no more damage than on the controls");
+        var noControls = Case(0.05).List.Where(r => r.Dataset != "controls").ToList();
+        new CrossConceptRule().Decide(noControls, Case(0.05).Labels).Word.Should().Be(Verdict.Inconclusive);
     }
 
     [Test]
