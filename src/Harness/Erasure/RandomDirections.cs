@@ -66,6 +66,7 @@ public static class RandomDirections
             ["affine"] = affine ? "true" : "false",
             ["kind"] = kind,
             ["directions"] = "1", // an eraser is one basis, whatever null it was drawn for
+            [NullMetricsOption] = NullAnswerMetrics, // likewise: what a null measured is not the eraser's
         };
         return new ProjectionEraser(Name, directions, centre, options);
     }

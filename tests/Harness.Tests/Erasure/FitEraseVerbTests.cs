@@ -114,7 +114,7 @@ public class FitEraseVerbTests
         var eraserPath = _folder.File("r.safetensors");
         var fit = CommandLineRunner.Run("fit", "--method", "random", "--x", x64, "--out", eraserPath);
         fit.Code.Should().Be(0);
-        fit.Out.Should().Contain("options: affine=true directions=1 kind=isotropic rank=1 seed=0").And.Contain("on 200 rows of dimension 6 in ");
+        fit.Out.Should().Contain("options: affine=true directions=1 kind=isotropic null_metrics=answer rank=1 seed=0").And.Contain("on 200 rows of dimension 6 in ");
         var y = _folder.File("Y.npy");
         CommandLineRunner.Run("erase", "--eraser", eraserPath, "--x", x64, "--out", y).Code.Should().Be(0);
         Npy.Read(y).dtype.Should().Be(ScalarType.Float64);

@@ -48,7 +48,7 @@ public class SpecBadInputTests
 
     [Test]
     public void UnknownMethodOption() =>
-        Refused(Valid(methods: """[{"method": "random", "rnak": 2}]""")).Should().Contain("methods[0]: 'rnak' is not an option of method random (options: rank, seed, affine, kind, directions)");
+        Refused(Valid(methods: """[{"method": "random", "rnak": 2}]""")).Should().Contain("methods[0]: 'rnak' is not an option of method random (options: rank, seed, affine, kind, directions, null_metrics)");
 
     [Test]
     public void BadMethodOptionValue()
