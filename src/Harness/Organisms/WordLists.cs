@@ -235,12 +235,6 @@ public static class WordLists
     /// Words that open a clause before the main one ("When Sarah sat down, she ...").
     public static IReadOnlyList<string> Openers { get; } = ["when", "after", "before", "because", "since", "while", "once", "as soon as"];
 
-    public static IReadOnlyList<string> Months { get; } =
-    [
-        "January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-        "November", "December",
-    ];
-
     public static IReadOnlyList<string> NumberWords { get; } =
         ["one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve"];
 }

@@ -5,8 +5,8 @@ namespace Harness.Experiments.Verdicts;
 
 /// CrossConcept: "the model edited for gender produced weird results" on political prompts (Fabien):
 /// a claim about damage, not about bias. Per method fitted on one concept and per edit of kind
-/// reflect or project, on every other evaluated concept dataset (for gender: politics, and
-/// politics-noperson, whose statements have no person whose gender the edit could move), two checks:
+/// reflect or project, on every other evaluated concept dataset (for gender: politics; a dataset
+/// named `<concept>-<cut>`, such as a person-free politics, counts as its concept's), two checks:
 ///   - the KL(unedited || edited) at the last prompt position is above 0 and beats the null of random
 ///     directions (null_rank <= 0.05; the spec's random method draws it with null_metrics "prompt");
 ///   - it exceeds the same edit's KL on the control prompts (disjoint intervals): damage aimed at the
