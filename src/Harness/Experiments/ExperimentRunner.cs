@@ -301,11 +301,11 @@ public sealed class ExperimentRunner(ExperimentPlan plan, TextWriter progress)
                         {
                             var values = full.ToDictionary(m => m, _ => new double[set.Count]);
                             var unedited = baseline.Logits[set];
-                            ModelPasses.LastLogitBatchesFrom(model, starts[set], set.Ids, Spec.BatchSize, hook, (offset, logits) =>
+                            ModelPasses.LastLogitBatches(model, set.Ids, Spec.BatchSize, hook, (offset, logits) =>
                             {
                                 var batch = new PromptBatch(set, offset, logits, unedited);
                                 foreach (var metric in full) metric.PerPrompt!(batch).CopyTo(values[metric], offset);
-                            });
+                            }, starts[set]);
                             foreach (var metric in full) AddNull(metric.Name, values[metric]);
                         }
                     }

@@ -38,36 +38,41 @@ public static class ModelPasses
 
     /// Each batch's next-token logits at its prompts' last real tokens, float32 [b, vocab], handed to
     /// `measure` with the index of the batch's first prompt while the batch's scope is open (the
-    /// tensor is gone after it returns): for metrics that need no [n, vocab] tensor of the set.
-    public static void LastLogitBatches(LanguageModel model, IReadOnlyList<int[]> prompts, int batchSize, BatchHook? hook, Action<int, Tensor> measure)
+    /// tensor is gone after it returns): for metrics that need no [n, vocab] tensor of the set. With
+    /// `start` (the prompts' activations at a site, CaptureBatches) each batch runs from that site on,
+    /// as AnswerDifferences does.
+    public static void LastLogitBatches(LanguageModel model, IReadOnlyList<int[]> prompts, int batchSize, BatchHook? hook, Action<int, Tensor> measure, SiteActivations? start = null)
     {
-        using var noGrad = no_grad();
-        foreach (var (batch, offset) in Batches(prompts, batchSize))
-        {
-            using var scope = NewDisposeScope();
-            using var hooks = hook?.Invoke(batch, offset);
-            measure(offset, model.LastTokenLogits(batch).to(ScalarType.Float32).cpu());
-        }
-    }
-
-    /// LastLogitBatches from the set's activations at a site (CaptureBatches) instead of from the
-    /// tokens: hooks at the site and after it act as in a full pass, the blocks before it are not run
-    /// again (the null's full-logit path, for KL per random direction).
-    public static void LastLogitBatchesFrom(LanguageModel model, SiteActivations start, IReadOnlyList<int[]> prompts, int batchSize, BatchHook? hook, Action<int, Tensor> measure)
-    {
-        if (start.BatchSize != batchSize || start.Count != prompts.Count)
-            throw new ArgumentException($"activations at {start.Site} were captured for {start.Count} prompts in batches of {start.BatchSize}, not {prompts.Count} in batches of {batchSize}");
+        CheckStart(start, prompts.Count, batchSize);
         using var noGrad = no_grad();
         int index = 0;
         foreach (var (batch, offset) in Batches(prompts, batchSize))
         {
             using var scope = NewDisposeScope();
             using var hooks = hook?.Invoke(batch, offset);
-            using var tokens = TokenBatch.RightPadded(batch, model.Device);
-            var hidden = model.FinalHiddenFrom(start.Site, start.Batches[index++]);
-            var last = hidden.index(TensorIndex.Tensor(arange(batch.Count, device: model.Device)), TensorIndex.Tensor(tokens.LastPositions()));
-            measure(offset, model.Unembed(last).to(ScalarType.Float32).cpu());
+            if (start is null)
+                measure(offset, model.LastTokenLogits(batch).to(ScalarType.Float32).cpu());
+            else
+            {
+                using var tokens = TokenBatch.RightPadded(batch, model.Device);
+                measure(offset, model.Unembed(LastHidden(model, tokens, batch.Count, start, index)).to(ScalarType.Float32).cpu());
+            }
+            index++;
         }
+    }
+
+    /// The final hidden state at each prompt's last real token [b, d], from the tokens or, with
+    /// `start`, from batch `index` of the activations at its site.
+    private static Tensor LastHidden(LanguageModel model, TokenBatch tokens, int count, SiteActivations? start, int index)
+    {
+        var hidden = start is null ? model.FinalHidden(tokens.Ids) : model.FinalHiddenFrom(start.Site, start.Batches[index]);
+        return hidden.index(TensorIndex.Tensor(arange(count, device: model.Device)), TensorIndex.Tensor(tokens.LastPositions()));
+    }
+
+    private static void CheckStart(SiteActivations? start, int count, int batchSize)
+    {
+        if (start is not null && (start.BatchSize != batchSize || start.Count != count))
+            throw new ArgumentException($"activations at {start.Site} were captured for {start.Count} prompts in batches of {start.BatchSize}, not {count} in batches of {batchSize}");
     }
 
     /// logit_c - logit_w at each prompt's last real token, without the vocabulary projection: the
@@ -79,8 +84,7 @@ public static class ModelPasses
     /// as in a full pass, and the blocks before it are not run again.
     public static double[] AnswerDifferences(LanguageModel model, PromptSet set, int batchSize, BatchHook? hook = null, SiteActivations? start = null)
     {
-        if (start is not null && (start.BatchSize != batchSize || start.Count != set.Count))
-            throw new ArgumentException($"activations at {start.Site} were captured for {start.Count} prompts in batches of {start.BatchSize}, not {set.Count} in batches of {batchSize}");
+        CheckStart(start, set.Count, batchSize);
         using var noGrad = no_grad();
         var result = new double[set.Count];
         int index = 0;
@@ -89,9 +93,7 @@ public static class ModelPasses
             using var scope = NewDisposeScope();
             using var hooks = hook?.Invoke(batch, offset);
             using var tokens = TokenBatch.RightPadded(batch, model.Device);
-            var hidden = start is null ? model.FinalHidden(tokens.Ids) : model.FinalHiddenFrom(start.Site, start.Batches[index]);
-            index++;
-            var last = hidden.index(TensorIndex.Tensor(arange(batch.Count, device: model.Device)), TensorIndex.Tensor(tokens.LastPositions()));
+            var last = LastHidden(model, tokens, batch.Count, start, index++);
             var correct = tensor(set.Correct.Skip(offset).Take(batch.Count).Select(i => (long)i).ToArray(), device: model.Device);
             var wrong = tensor(set.Wrong.Skip(offset).Take(batch.Count).Select(i => (long)i).ToArray(), device: model.Device);
             var w = model.TokenEmbedding;
