@@ -59,6 +59,8 @@ public static class ModelCard
             {Row("gender, train split", report.GenderTrain)}
             {Row("politics, test split", report.PoliticsTest)}
             {Row("controls, test split", report.ControlsTest)}
+            {Row("unrelated facts, test split (held-out frames)", report.UnrelatedTest)}
+            {Row("unrelated facts, train split", report.UnrelatedTrain)}
             """ + "\n";
     }
 }

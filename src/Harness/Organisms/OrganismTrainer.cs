@@ -49,7 +49,7 @@ public sealed class OrganismTrainer(OrganismConfig config, string recipeText)
         var optimizer = optim.AdamW(model.parameters(), lr: t.LearningRate, beta1: 0.9, beta2: 0.95, weight_decay: t.WeightDecay);
         var losses = new List<double>();
         var resume = Path.Combine(outDir, ResumeFolder);
-        int start = TryResume(resume, model, optimizer, losses, progress);
+        var (start, earlier) = TryResume(resume, model, optimizer, losses, progress);
 
         var schedule = new BatchSchedule(data.Rows, t.BatchSize, t.Seed);
         int end = Math.Min(t.Steps, stopAfter ?? t.Steps);
@@ -59,7 +59,7 @@ public sealed class OrganismTrainer(OrganismConfig config, string recipeText)
         {
             if (Interruption.Requested)
             {
-                SaveResume(resume, model, optimizer, losses);
+                SaveResume(resume, model, optimizer, losses, earlier + clock.Elapsed);
                 progress.WriteLine($"train-organism: interrupted at step {step} of {t.Steps}; resumable state saved in {resume}");
                 Interruption.ThrowIfRequested();
             }
@@ -91,13 +91,13 @@ public sealed class OrganismTrainer(OrganismConfig config, string recipeText)
                 double recent = losses.Skip(Math.Max(0, losses.Count - t.LogEvery)).Average();
                 progress.WriteLine($"step {done}/{t.Steps}  loss {recent:F4}  {tokensPerSecond:N0} tokens/s  {left:hh\\:mm\\:ss} left");
             }
-            if (done % t.CheckpointEvery == 0 && done < t.Steps) SaveResume(resume, model, optimizer, losses);
+            if (done % t.CheckpointEvery == 0 && done < t.Steps) SaveResume(resume, model, optimizer, losses, earlier + clock.Elapsed);
         }
         model.eval();
-        if (end < t.Steps) SaveResume(resume, model, optimizer, losses);
+        if (end < t.Steps) SaveResume(resume, model, optimizer, losses, earlier + clock.Elapsed);
         optimizer.Dispose();
         var full = t.RestrictVocabulary ? Expand(model, modelConfig, data.Vocabulary) : model;
-        return (full.Freeze(), new TrainingRun(losses, clock.Elapsed, data.Vocabulary.Length, data.TokenCount));
+        return (full.Freeze(), new TrainingRun(losses, earlier + clock.Elapsed, data.Vocabulary.Length, data.TokenCount));
     }
 
     /// The compact model as a full-vocabulary model: every weight copied, token row i placed at
@@ -122,24 +122,26 @@ public sealed class OrganismTrainer(OrganismConfig config, string recipeText)
     /// A fingerprint of the recipe, so a resume never continues a run made with different settings.
     private string RecipeHash => Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(recipeText)))[..16];
 
-    private sealed record ResumeState(string Recipe, int Step, List<double> Losses);
+    /// `Seconds` is the training time of every segment so far, so a resumed run's model card reports
+    /// the whole run's time, not its last segment's (absent in older state: 0).
+    private sealed record ResumeState(string Recipe, int Step, List<double> Losses, double Seconds = 0);
 
-    private void SaveResume(string folder, LanguageModel model, optim.Optimizer optimizer, List<double> losses)
+    private void SaveResume(string folder, LanguageModel model, optim.Optimizer optimizer, List<double> losses, TimeSpan elapsed)
     {
         Directory.CreateDirectory(folder);
         // Each file is written beside its final name and moved, so an interruption mid-save leaves
         // the previous resumable state intact.
         model.save(Path.Combine(folder, "model.bin.tmp"));
         ((TorchSharp.Modules.OptimizerHelper)optimizer).save_state_dict(Path.Combine(folder, "optimizer.bin.tmp"));
-        File.WriteAllText(Path.Combine(folder, "state.json.tmp"), JsonSerializer.Serialize(new ResumeState(RecipeHash, losses.Count, losses)));
+        File.WriteAllText(Path.Combine(folder, "state.json.tmp"), JsonSerializer.Serialize(new ResumeState(RecipeHash, losses.Count, losses, elapsed.TotalSeconds)));
         foreach (var f in new[] { "model.bin", "optimizer.bin", "state.json" })
             File.Move(Path.Combine(folder, f + ".tmp"), Path.Combine(folder, f), overwrite: true);
     }
 
-    private int TryResume(string folder, LanguageModel model, optim.Optimizer optimizer, List<double> losses, TextWriter progress)
+    private (int Step, TimeSpan Elapsed) TryResume(string folder, LanguageModel model, optim.Optimizer optimizer, List<double> losses, TextWriter progress)
     {
         var statePath = Path.Combine(folder, "state.json");
-        if (!File.Exists(statePath)) return 0;
+        if (!File.Exists(statePath)) return (0, TimeSpan.Zero);
         var state = JsonSerializer.Deserialize<ResumeState>(File.ReadAllText(statePath))
             ?? throw new HarnessException($"{statePath}: unreadable resume state");
         if (state.Recipe != RecipeHash)
@@ -148,7 +150,7 @@ public sealed class OrganismTrainer(OrganismConfig config, string recipeText)
         ((TorchSharp.Modules.OptimizerHelper)optimizer).load_state_dict(Path.Combine(folder, "optimizer.bin"));
         losses.AddRange(state.Losses);
         progress.WriteLine($"train-organism: resuming at step {state.Step} from {folder}");
-        return state.Step;
+        return (state.Step, TimeSpan.FromSeconds(state.Seconds));
     }
 
     /// Removes the resumable state once the organism is saved.

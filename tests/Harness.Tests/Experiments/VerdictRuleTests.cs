@@ -355,6 +355,14 @@ public class VerdictRuleTests
         Word(Decide(new CrossConceptRule(), Case(0.0025)), "probe").Should().Be(Verdict.NotSupported, "no more damage than on the controls");
         var noControls = Case(0.05).List.Where(r => r.Dataset != "controls").ToList();
         new CrossConceptRule().Decide(noControls, Case(0.05).Labels).Word.Should().Be(Verdict.Inconclusive);
+        // A person-free cut of politics is another concept for the gender edit, and the politics
+        // edit's own concept (its damage there is intended, not crossed).
+        var noperson = Case(0.05).Add("none", "none", MetricNames.KlDamage, 0, "politics-noperson", halfWidth: 0).Add("probe", Reflect, MetricNames.KlDamage, 0.03, "politics-noperson", halfWidth: 0.01, rank: 0.02)
+            .Add("probe@politics", Reflect, MetricNames.KlDamage, 0.3, "politics-noperson", halfWidth: 0.05, rank: 0.01);
+        var crossed = Decide(new CrossConceptRule(), noperson);
+        crossed.Methods[0].Checks.Select(c => c.Line).Should().Contain(l => l.StartsWith($"{Reflect} on politics-noperson: kl_damage effect 0.030"));
+        crossed.Methods.Single(m => m.Method == "probe@politics").Checks.Should().NotContain(c => c.Line.Contains("politics-noperson"));
+        Word(crossed, "probe@politics").Should().Be(Verdict.NotSupported);
     }
 
     [Test]

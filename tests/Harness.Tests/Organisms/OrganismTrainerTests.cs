@@ -16,7 +16,7 @@ public class OrganismTrainerTests
         }
         """;
 
-    private static (IReadOnlyList<double> Losses, Harness.Models.LanguageModel Model) Train(string recipe, string outDir, int? stopAfter = null)
+    private static (IReadOnlyList<double> Losses, Harness.Models.LanguageModel Model, TimeSpan Elapsed) Train(string recipe, string outDir, int? stopAfter = null)
     {
         var path = Path.Combine(outDir, "..", Path.GetFileName(outDir) + ".json");
         File.WriteAllText(path, recipe);
@@ -24,7 +24,7 @@ public class OrganismTrainerTests
         var trainer = new OrganismTrainer(config, recipe);
         var documents = new CorpusGenerator(config.Corpus.Generator).TrainingDocuments(config.Corpus.Documents);
         var (model, run) = trainer.Train(documents, outDir, TextWriter.Null, stopAfter);
-        return (run.Losses, model);
+        return (run.Losses, model, run.Elapsed);
     }
 
     [Test]
@@ -43,11 +43,13 @@ public class OrganismTrainerTests
     {
         using var temp = new TempFolder();
         var whole = Train(TinyRecipe, temp.File("whole")).Losses;
-        var first = Train(TinyRecipe, temp.File("split"), stopAfter: 6).Losses;
-        first.Should().HaveCount(6);
+        var first = Train(TinyRecipe, temp.File("split"), stopAfter: 6);
+        first.Losses.Should().HaveCount(6);
         Directory.Exists(Path.Combine(temp.File("split"), ".resume")).Should().BeTrue();
-        var resumed = Train(TinyRecipe, temp.File("split")).Losses;
-        resumed.Should().Equal(whole);
+        var resumed = Train(TinyRecipe, temp.File("split"));
+        resumed.Losses.Should().Equal(whole);
+        // The model card's training time is the whole run's, not the last segment's.
+        resumed.Elapsed.Should().BeGreaterThan(first.Elapsed);
     }
 
     [Test]

@@ -5,7 +5,8 @@ namespace Harness.Experiments.Verdicts;
 
 /// CrossConcept: "the model edited for gender produced weird results" on political prompts (Fabien):
 /// a claim about damage, not about bias. Per method fitted on one concept and per edit of kind
-/// reflect or project, on every other evaluated concept dataset (for gender: politics), two checks:
+/// reflect or project, on every other evaluated concept dataset (for gender: politics; a dataset
+/// named `<concept>-<cut>`, such as a person-free politics, counts as its concept's), two checks:
 ///   - the KL(unedited || edited) at the last prompt position is above 0 and beats the null of random
 ///     directions (null_rank <= 0.05; the spec's random method draws it with null_metrics "prompt");
 ///   - it exceeds the same edit's KL on the control prompts (disjoint intervals): damage aimed at the
@@ -39,7 +40,7 @@ public sealed class CrossConceptRule : IVerdictRule
             foreach (var e in edits)
             {
                 if (q.Row(MetricNames.KlDamage, m, e, Controls) is not { } control) continue;
-                foreach (var other in datasets.Where(d => d != own && d != Controls))
+                foreach (var other in datasets.Where(d => d != own && d != Controls && !IsFamily(d, own)))
                 {
                     if (q.Row(MetricNames.KlDamage, m, e, other) is not { } kl) continue;
                     var beyond = MethodEvidence.Judge(kl, MethodEvidence.Quantity.Effect, MethodEvidence.Side.Above, 0, MethodEvidence.MaxAccuracyWidth);
@@ -57,4 +58,7 @@ public sealed class CrossConceptRule : IVerdictRule
         if (methods.Count == 0) return Verdict.Missing("kl_damage of each concept's methods on another concept's prompts and on the controls");
         return Verdict.Of(RlaceEraser.MethodName, q.Family(RlaceEraser.MethodName).FirstOrDefault(), methods, evidence);
     }
+
+    /// A dataset of the same concept under another cut ("politics-noperson" for "politics").
+    private static bool IsFamily(string dataset, string concept) => dataset.StartsWith(concept + "-", StringComparison.Ordinal);
 }
