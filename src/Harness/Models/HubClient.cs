@@ -104,17 +104,17 @@ internal sealed class HubClient : IDisposable
         // 403 whether the repository is private, gated, or absent): say so, rather than "set HF_TOKEN".
         if (denied && _options.Token is not null)
         {
-            var message = $"model '{repoId}': the token in HF_TOKEN has no access to it on {_options.Endpoint} ({status} for {fileName}); " +
+            var message = $"model '{repoId}': the token in {_options.TokenSource} has no access to it on {_options.Endpoint} ({status} for {fileName}); " +
                           "check the model's name, request access on its page if it is gated, or use a token that can read it";
             return ErrorCode(response) == "RepoNotFound" ? new HubRepoNotFoundException(message) : new HarnessException(message);
         }
         return ErrorCode(response) switch
         {
             "RepoNotFound" => new HubRepoNotFoundException(
-                $"model '{repoId}' not found on {_options.Endpoint} ({status}{(denied ? "; if it is private or gated, set HF_TOKEN" : "")})"),
+                $"model '{repoId}' not found on {_options.Endpoint} ({status}{(denied ? "; if it is private or gated, set HF_TOKEN or run `hf auth login`" : "")})"),
             "RevisionNotFound" => new HarnessException($"model '{repoId}' has no revision '{revision}' on {_options.Endpoint} ({status})"),
             _ when denied || ErrorCode(response) == "GatedRepo" => new HarnessException(
-                $"model '{repoId}': {_options.Endpoint} refused access to {fileName} ({status}); set HF_TOKEN to a token that may read it"),
+                $"model '{repoId}': {_options.Endpoint} refused access to {fileName} ({status}); set HF_TOKEN to a token that may read it (or run `hf auth login`)"),
             _ => new HarnessException($"model '{repoId}': {url} answered {status}{ErrorMessage(response)}"),
         };
     }

@@ -13,8 +13,12 @@ public sealed record ResolverOptions
     /// Base address of the hub (HF_ENDPOINT), without a trailing slash.
     public string Endpoint { get; init; } = DefaultEndpoint;
 
-    /// Sent as `Authorization: Bearer` to the hub (HF_TOKEN); null for anonymous access.
+    /// Sent as `Authorization: Bearer` to the hub (HF_TOKEN, else the file `hf auth login` saves);
+    /// null for anonymous access.
     public string? Token { get; init; }
+
+    /// Where the token came from, for error messages ("HF_TOKEN" or the token file's path).
+    public string TokenSource { get; init; } = "HF_TOKEN";
 
     /// HF_HUB_OFFLINE: use the cache only, never the network.
     public bool Offline { get; init; }
@@ -53,12 +57,13 @@ public sealed record ResolverOptions
     public static ResolverOptions FromEnvironment(Func<string, string?> env, TextWriter? progress = null)
     {
         string? Get(string name) => env(name) is { Length: > 0 } v ? v : null;
+        var (token, tokenSource) = TokenFromEnvironment(env);
         return new ResolverOptions
         {
             HubCache = HubCacheFromEnvironment(env),
             Endpoint = (Get("HF_ENDPOINT") ?? DefaultEndpoint).TrimEnd('/'),
-            // HUGGING_FACE_HUB_TOKEN is the older name that huggingface_hub still honours.
-            Token = Get("HF_TOKEN") ?? Get("HUGGING_FACE_HUB_TOKEN"),
+            Token = token,
+            TokenSource = tokenSource,
             Offline = IsTrue(Get("HF_HUB_OFFLINE")) || IsTrue(Get("TRANSFORMERS_OFFLINE")),
             OrganismsDir = Get("HARNESS_ORGANISMS_DIR") is { } dir ? Paths.ExpandHome(dir, env) : null,
             Progress = progress ?? Console.Error,
@@ -72,10 +77,32 @@ public sealed record ResolverOptions
     {
         string? Get(string name) => env(name) is { Length: > 0 } v ? Paths.ExpandHome(v, env) : null;
         var hubCache = Get("HF_HUB_CACHE") ?? Get("HUGGINGFACE_HUB_CACHE");
-        if (hubCache is not null) return hubCache;
-        var home = Get("HF_HOME")
-                   ?? Path.Combine(Get("XDG_CACHE_HOME") ?? Path.Combine(Paths.Home(env), ".cache"), "huggingface");
-        return Path.Combine(home, "hub");
+        return hubCache ?? Path.Combine(HfHome(env), "hub");
+    }
+
+    /// HF_HOME, else $XDG_CACHE_HOME/huggingface, else ~/.cache/huggingface.
+    private static string HfHome(Func<string, string?> env)
+    {
+        string? Get(string name) => env(name) is { Length: > 0 } v ? Paths.ExpandHome(v, env) : null;
+        return Get("HF_HOME") ?? Path.Combine(Get("XDG_CACHE_HOME") ?? Path.Combine(Paths.Home(env), ".cache"), "huggingface");
+    }
+
+    /// The token as huggingface_hub's get_token() finds it: HF_TOKEN (or its older name
+    /// HUGGING_FACE_HUB_TOKEN), else the file that `huggingface-cli login` / `hf auth login` saves,
+    /// HF_TOKEN_PATH or HF_HOME/token, stripped of surrounding whitespace; empty counts as none.
+    /// Also where it came from, so a refusal can say which token to check.
+    public static (string? Token, string Source) TokenFromEnvironment(Func<string, string?> env)
+    {
+        foreach (var name in new[] { "HF_TOKEN", "HUGGING_FACE_HUB_TOKEN" })
+            if (env(name) is { Length: > 0 } v && v.Trim().Length > 0) return (v.Trim(), name);
+        var path = env("HF_TOKEN_PATH") is { Length: > 0 } p ? Paths.ExpandHome(p, env) : Path.Combine(HfHome(env), "token");
+        string text;
+        try { text = File.Exists(path) ? File.ReadAllText(path).Trim() : ""; }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new HarnessException($"{path}: cannot read the hub token file ({e.Message})");
+        }
+        return text.Length > 0 ? (text, path) : (null, "HF_TOKEN");
     }
 
     // huggingface_hub's _is_true: "1", "ON", "YES", "TRUE" in any case.

@@ -62,6 +62,29 @@ public class HubCacheResolutionTests
     }
 
     [Test]
+    public void TheTokenThatHfAuthLoginSavedIsReadWhenHfTokenIsUnset()
+    {
+        using var temp = new TempFolder();
+        var home = temp.File("hf");
+        Directory.CreateDirectory(home);
+        File.WriteAllText(Path.Combine(home, "token"), "hf_from_login\n");
+        (string?, string) For(params (string Key, string Value)[] vars) =>
+            ResolverOptions.TokenFromEnvironment(vars.ToDictionary(v => v.Key, v => v.Value).GetValueOrDefault);
+
+        For(("HF_HOME", home)).Should().Be(("hf_from_login", Path.Combine(home, "token")), "huggingface_hub's HF_HOME/token, stripped");
+        For(("HF_HOME", home), ("HF_TOKEN", "hf_env")).Should().Be(("hf_env", "HF_TOKEN"), "the variable comes first");
+        For(("HF_HOME", home), ("HUGGING_FACE_HUB_TOKEN", "hf_old")).Should().Be(("hf_old", "HUGGING_FACE_HUB_TOKEN"));
+        var elsewhere = temp.File("my-token");
+        File.WriteAllText(elsewhere, "  hf_elsewhere  ");
+        For(("HF_HOME", home), ("HF_TOKEN_PATH", elsewhere)).Should().Be(("hf_elsewhere", elsewhere));
+        File.WriteAllText(elsewhere, "\n");
+        For(("HF_HOME", home), ("HF_TOKEN_PATH", elsewhere)).Item1.Should().BeNull("an empty token file is no token");
+        For(("HOME", temp.File("nobody"))).Item1.Should().BeNull("~/.cache/huggingface/token does not exist there");
+        ResolverOptions.FromEnvironment(new Dictionary<string, string> { ["HF_HOME"] = home }.GetValueOrDefault, TextWriter.Null)
+            .Should().Match<ResolverOptions>(o => o.Token == "hf_from_login" && o.TokenSource == Path.Combine(home, "token"));
+    }
+
+    [Test]
     public void PythonCacheIsFoundThroughHfHubCacheBeforeHfHome()
     {
         // Two caches holding different commits of gpt2: HF_HUB_CACHE must win over HF_HOME.

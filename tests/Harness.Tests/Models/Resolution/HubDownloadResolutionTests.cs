@@ -229,6 +229,10 @@ public class HubDownloadResolutionTests
         var message = ShouldFailWith(() => new ModelResolver(Options() with { Token = "hf_no_access" }).Resolve(RepoId),
             $"model '{RepoId}': the token in HF_TOKEN has no access to it on {_hub.Endpoint}", $"HTTP {status}", "config.json");
         message.Should().NotContain("hf_no_access", "the token itself is never printed");
+
+        // A token read from the login file: the refusal names that file, not HF_TOKEN.
+        ShouldFailWith(() => new ModelResolver(Options() with { Token = "hf_no_access", TokenSource = "/h/.cache/huggingface/token" }).Resolve(RepoId),
+            $"model '{RepoId}': the token in /h/.cache/huggingface/token has no access to it");
     }
 
     [Test]
