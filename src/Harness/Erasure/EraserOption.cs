@@ -13,6 +13,8 @@ public enum EraserOptionKind
     Number,
     /// One of a few words (`--name covariance`).
     Choice,
+    /// Any non-empty text, such as a file's path (`--name d.npy`).
+    Text,
 }
 
 /// One option of an erasure method: its name in eraser-file metadata (snake_case, e.g.
@@ -48,6 +50,10 @@ public sealed record EraserOption
         choices.Contains(@default) ? new(name, EraserOptionKind.Choice, @default, help, 0, 0, false, choices)
         : throw new ArgumentException($"option {name}: default '{@default}' is not one of its choices", nameof(@default));
 
+    /// Any non-empty text; the default "" means "not given" (the method says whether it needs one).
+    public static EraserOption Text(string name, string help) =>
+        new(name, EraserOptionKind.Text, "", help, 0, 0, false);
+
     public string Name { get; }
     /// The words a Choice option takes.
     public IReadOnlyList<string> Choices { get; }
@@ -69,6 +75,7 @@ public sealed record EraserOption
         EraserOptionKind.Integer => Flag + " <n>",
         EraserOptionKind.Number => Flag + " <x>",
         EraserOptionKind.Choice => Flag + " <" + string.Join("|", Choices) + ">",
+        EraserOptionKind.Text => Flag + " <text>",
         _ => Flag,
     };
 
@@ -81,6 +88,8 @@ public sealed record EraserOption
                 return value is "true" or "false" ? value : null;
             case EraserOptionKind.Choice:
                 return Choices.Contains(value) ? value : null;
+            case EraserOptionKind.Text:
+                return value.Length > 0 ? value : null;
             case EraserOptionKind.Integer:
                 if (!long.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var i) || i < Min || i > Max) return null;
                 return i.ToString(CultureInfo.InvariantCulture);
@@ -96,6 +105,7 @@ public sealed record EraserOption
     {
         EraserOptionKind.Switch => "true or false",
         EraserOptionKind.Choice => "one of " + string.Join(", ", Choices),
+        EraserOptionKind.Text => "a non-empty text",
         EraserOptionKind.Integer => Range("an integer"),
         _ => Range("a number"),
     };

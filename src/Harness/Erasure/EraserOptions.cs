@@ -68,6 +68,7 @@ public sealed class EraserOptions
     public int Int(string name) => int.Parse(Get(name, EraserOptionKind.Integer), CultureInfo.InvariantCulture);
     public double Double(string name) => double.Parse(Get(name, EraserOptionKind.Number), CultureInfo.InvariantCulture);
     public string Choice(string name) => Get(name, EraserOptionKind.Choice);
+    public string Text(string name) => Get(name, EraserOptionKind.Text);
 
     private string Get(string name, EraserOptionKind kind)
     {

@@ -3,17 +3,18 @@ using Harness.Erasure;
 namespace Harness.Experiments;
 
 /// The methods an experiment can use to find a concept direction: every erasure method of the
-/// registry (EraserMethods.All, fitted on the concept's activations), plus two that need the model
-/// rather than activations alone and are fitted by the runner:
+/// registry (EraserMethods.All, fitted on the concept's activations), plus four that the runner
+/// makes itself, three from the model and one from a file:
 ///   - `gradient`: the gradient of the mean logit difference over the concept dataset's training
 ///     prompts with respect to the residual at the site, at each prompt's last position, averaged
 ///     over prompts and normalised (the "dumb approach" of the discussion; GradientDirection);
 ///   - `unembed-diff`: the difference of the unembedding rows of the two most frequent answer
-///     tokens, e.g. " she" - " he", normalised (UnembedDifference).
+///     tokens, e.g. " she" - " he", normalised (UnembedDifference);
 ///   - `adversarial`: a basis optimised through the model so that editing along it does the most
-///     damage on the concept dataset's training prompts (AdversarialDirection).
-/// All three become projection erasers around the mean of the training activations, so every edit
-/// (project, reflect, amplify, erase, ...) works with them.
+///     damage on the concept dataset's training prompts (AdversarialDirection);
+///   - `file`: directions a user brings, read from a .npy or safetensors file (FileDirection).
+/// They become projection erasers around the mean of the training activations (a file may instead
+/// hold a whole eraser), so every edit (project, reflect, amplify, erase, ...) works with them.
 public static class DirectionMethods
 {
     public const string Gradient = "gradient";
@@ -43,12 +44,12 @@ public static class DirectionMethods
 
     /// Every method a spec may name.
     public static IReadOnlyList<EraserMethod> All =>
-        [.. EraserMethods.All.Where(m => !Unsupported.ContainsKey(m.Name)), GradientDefinition, UnembedDiffDefinition, AdversarialDirection.Definition];
+        [.. EraserMethods.All.Where(m => !Unsupported.ContainsKey(m.Name)), GradientDefinition, UnembedDiffDefinition, AdversarialDirection.Definition, FileDirection.Definition];
 
     public static IEnumerable<string> Names => All.Select(m => m.Name);
 
     /// Whether the runner fits this method itself (from the model) rather than through the registry.
-    public static bool IsModelBased(string name) => name is Gradient or UnembedDiff or AdversarialDirection.Name;
+    public static bool IsModelBased(string name) => name is Gradient or UnembedDiff or AdversarialDirection.Name or FileDirection.Name;
 
     /// The method of that name, or an error naming `source` and listing the known ones.
     public static EraserMethod Get(string name, string source)

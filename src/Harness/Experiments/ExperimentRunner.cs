@@ -178,7 +178,7 @@ public sealed class ExperimentRunner(ExperimentPlan plan, TextWriter progress)
     private int TextBatch => Math.Min(Spec.BatchSize, 8);
 
     /// Fits a method on the concept's training activations (registry methods) or from the model
-    /// (gradient, unembed-diff, adversarial), with the spec's seed set first, and how an iterative fit
+    /// (gradient, unembed-diff, adversarial), or reads it (file), with the spec's seed set first, and how an iterative fit
     /// went (RLACE, adversarial). The eraser's tensors belong to the caller's dispose scope.
     private (IEraser Eraser, FitReport? Report) Fit(LanguageModel model, string site, MethodSpec method, Tensor rows, Tensor labels)
     {
@@ -193,6 +193,8 @@ public sealed class ExperimentRunner(ExperimentPlan plan, TextWriter progress)
             }
             var prompts = plan.SubsetOf(method) ?? plan.TrainingPrompts[method.Concept.Dataset];
             var centre = rows.to(ScalarType.Float64).mean([0]);
+            if (method.Name == FileDirection.Name)
+                return (FileDirection.Load(FileDirection.Resolve(Spec.Source, method.Label, method.Options), rows.shape[1], centre, method.Options), null);
             if (method.Name == AdversarialDirection.Name)
             {
                 var (basis, report) = AdversarialDirection.Fit(model, site, prompts, rows, method.Options, Spec.EditPositions, Spec.BatchSize);

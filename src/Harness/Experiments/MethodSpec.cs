@@ -95,6 +95,7 @@ public sealed record MethodSpec
         if (method.Options.Any(x => x.Name == "seed") && !values.ContainsKey("seed"))
             values["seed"] = seed.ToString(System.Globalization.CultureInfo.InvariantCulture);
         var options = EraserOptions.From(method, values, $"{file}: {place}");
+        if (method.Name == FileDirection.Name) FileDirection.Resolve(file, place, options); // a missing file fails before any model loads
         var normalised = given.Keys.ToDictionary(k => k, k => options.Values[k], StringComparer.Ordinal);
         if (label is not null && (label == "none" || label.Any(char.IsWhiteSpace)))
             throw new UsageException($"{file}: {place}.label must be a name without spaces other than \"none\", got \"{label}\"");

@@ -50,6 +50,19 @@ public sealed class HarnessProcess : IDisposable
         }
     }
 
+    /// Whether this process ignores SIGINT (Linux: bit 2 of SigIgn in /proc/self/status), as a shell
+    /// without job control makes every background command do (`nohup cmd &` in a script): a child
+    /// inherits that, and the runtime then keeps ignoring SIGINT, as it should.
+    public static bool SigIntIgnoredHere
+    {
+        get
+        {
+            if (!OperatingSystem.IsLinux()) return false;
+            var line = File.ReadLines("/proc/self/status").FirstOrDefault(l => l.StartsWith("SigIgn:", StringComparison.Ordinal));
+            return line is not null && (Convert.ToUInt64(line["SigIgn:".Length..].Trim(), 16) & (1UL << (SigInt - 1))) != 0;
+        }
+    }
+
     /// Sends SIGINT, as Ctrl-C in a terminal does.
     public void Interrupt()
     {

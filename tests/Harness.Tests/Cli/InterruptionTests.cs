@@ -103,6 +103,7 @@ public class InterruptionTests
     public void SigintStopsARunningExperimentWith130AndNoOutput()
     {
         Assume.That(OperatingSystem.IsLinux() || OperatingSystem.IsMacOS(), "SIGINT is sent with kill(2)");
+        Assume.That(!HarnessProcess.SigIntIgnoredHere, "SIGINT is ignored in this process (started in the background by a shell without job control), so the child ignores it too");
         // RLACE that never stops by itself: no evaluation before its (huge) step budget.
         var spec = Spec("[{\"method\": \"rlace\", \"max_steps\": 100000000, \"evaluate_every\": 100000000}]");
         var folder = _tiny.Temp.File("sigint-run");
@@ -121,6 +122,7 @@ public class InterruptionTests
     public void SigintStopsOrganismTrainingWith130KeepingOnlyItsResumableState()
     {
         Assume.That(OperatingSystem.IsLinux() || OperatingSystem.IsMacOS(), "SIGINT is sent with kill(2)");
+        Assume.That(!HarnessProcess.SigIntIgnoredHere, "SIGINT is ignored in this process (started in the background by a shell without job control), so the child ignores it too");
         using var temp = new TempFolder();
         var recipe = temp["recipe.json"];
         File.WriteAllText(recipe, """
