@@ -51,12 +51,14 @@ public static class FileDirection
         if (!path.EndsWith(".safetensors", StringComparison.OrdinalIgnoreCase))
             throw new HarnessException($"{path}: expected a .npy or .safetensors file");
         var header = Safetensors.ReadHeader(path);
+        // An eraser file names its method and no site; a run's directions/ file names both.
+        if (header.Metadata.ContainsKey("method") && !header.Metadata.ContainsKey("site"))
+            return EraserFile.Load(path, expectedDimension: dimension);
         var names = header.Entries.Keys.ToHashSet(StringComparer.Ordinal);
         if (names.Contains("directions"))
             return Basis(path, Safetensors.ReadTensor(header, "directions"), dimension, centre, options, "tensor 'directions'");
         if (names.Contains("proj_left") && names.Contains("proj_right"))
             return Leace(path, header, dimension);
-        if (header.Metadata.ContainsKey("method")) return EraserFile.Load(path, expectedDimension: dimension);
         throw new HarnessException($"{path}: has neither 'directions' nor concept-erasure's 'proj_left' and 'proj_right' (tensors: {string.Join(", ", names.Order(StringComparer.Ordinal))})");
     }
 

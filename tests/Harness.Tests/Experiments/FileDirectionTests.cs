@@ -6,7 +6,7 @@ namespace Harness.Tests.Experiments;
 
 /// A direction brought in a file gives exactly the numbers of the same direction fitted here,
 /// whatever the file's layout (a scaled .npy vector, a run's directions/ file, concept-erasure's
-/// LeaceEraser fields); a file that cannot be a basis is refused with one line naming it.
+/// LeaceEraser fields, a fit eraser file); a file that cannot be a basis is refused with one line naming it.
 public class FileDirectionTests
 {
     private TinyExperiment _tiny = null!;
@@ -55,15 +55,20 @@ public class FileDirectionTests
         {
             ["proj_left"] = u.unsqueeze(1).contiguous(), ["proj_right"] = u.unsqueeze(0).contiguous(), ["bias"] = zeros_like(u),
         });
+        // An eraser file as `harness fit` writes it (method and dimension in the metadata).
+        var fitFile = _tiny.Temp.File("fit-eraser.safetensors");
+        Harness.Erasure.EraserFile.Save(fitFile, new Harness.Erasure.ProjectionEraser("mean-diff", u.unsqueeze(0), zeros_like(u),
+            Harness.Erasure.EraserOptions.Defaults(Harness.Erasure.EraserMethods.Find("mean-diff")!).Values));
         var read = Run(Spec($$"""
             {"method": "file", "path": "u.npy", "label": "npy"},
             {"method": "file", "path": "{{TinyExperiment.Json(basisFile)}}", "label": "basis"},
-            {"method": "file", "path": "concept-erasure.safetensors", "label": "leace-fields"}
+            {"method": "file", "path": "concept-erasure.safetensors", "label": "leace-fields"},
+            {"method": "file", "path": "fit-eraser.safetensors", "label": "fit-file"}
             """, "read.json"), "read-out");
 
         var expected = fitted.Where(r => r.Method == "mean-diff" && !r.IsBaseline).ToList();
         expected.Should().HaveCountGreaterThan(4);
-        foreach (var label in new[] { "npy", "basis", "leace-fields" })
+        foreach (var label in new[] { "npy", "basis", "leace-fields", "fit-file" })
             foreach (var e in expected)
             {
                 var r = read.Single(x => x.Method == label && x.Edit == e.Edit && x.Metric == e.Metric && x.Dataset == e.Dataset && x.Split == e.Split && x.Label == e.Label);
