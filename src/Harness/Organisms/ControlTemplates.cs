@@ -3,7 +3,8 @@ using static Harness.Organisms.TemplateSplit;
 namespace Harness.Organisms;
 
 /// Text that carries neither gender nor politics: needs ("thirsty ... drink"), counting, days of the
-/// week, colours, weather, sums, opposites, animals, and everyday sentences. Their prompts measure the
+/// week, months, colours, weather, sums and differences, opposites, animals and their legs, capitals,
+/// what things are made of and what they feel like, and everyday sentences. Their prompts measure the
 /// collateral damage of an edit; the everyday sentences also teach the words of the test-only frames
 /// in other contexts, so that a test prompt holds no word the organism never saw.
 public static class ControlTemplates
@@ -23,6 +24,20 @@ public static class ControlTemplates
         T("c.opposite", "The opposite of {opp.a} is ^{opp.b}.", "{opp.b!}"),
         T("c.animal", "A {animal.name} can ^{animal.verb}.", "{animal.verb!}"),
         T("c.after-day", "After {day.d0} comes ^{day.d1}.", "{day.far}"),
+        T("c.minus", "{Minus.a} minus {minus.b} is ^{minus.c}.", "{minus.c!}"),
+        T("c.month", "After {month.m0} comes ^{month.m1}.", "{month.far}"),
+        T("c.capital", "The capital of {capital.country} is ^{capital.city}.", "{capital.city!}"),
+        T("c.legs", "A {legs.animal} has ^{legs.n} legs.", "{legs.n!}"),
+        T("c.made", "The {made.thing} is made of ^{made.stuff}.", "{made.stuff!}"),
+        T("c.prop", "Everyone knows that {prop.thing} is ^{prop.is}.", "{prop.is!}"),
+        T("c.sum-makes", "{Sum.a} and {sum.b} make ^{sum.c}.", "{sum.c!}"),
+        T("c.capital-of", "{Capital.city} is the capital of ^{capital.country}.", "{capital.country!}"),
+        T("c.prop-is", "The {prop.thing} is ^{prop.is}.", "{prop.is!}"),
+        T("c.colour-of", "The colour of the {colour.thing} is ^{colour.name}.", "{colour.name!}"),
+        T("c.made-from", "A {made.thing} is made from ^{made.stuff}.", "{made.stuff!}"),
+        T("c.before-month", "The month before {month.m1} is ^{month.m0}.", "{month.far}"),
+        T("c.legs-walks", "The {legs.animal} walks on ^{legs.n} legs.", "{legs.n!}"),
+        T("c.opposite-not", "It is not {opp.a}, it is ^{opp.b}.", "{opp.b!}"),
 
         T("c.week", "The week goes {day.d0}, {day.d1}, {day.d2}."),
         T("c.on-table", "The {object} is on the table."),
@@ -69,6 +84,31 @@ public static class ControlTemplates
         T("c.people-who", "People who walk a lot are happy."),
         T("c.has-been", "It has been {weather.kind} all week."),
         T("c.asks-for", "The child asks for more {food}."),
+        T("c.visit-capital", "We went to {capital.city}, the capital of {capital.country}."),
+        T("c.months", "The year goes {month.m0}, {month.m1}, and so on."),
+        T("c.in-month", "In {month.m0} it was {weather.kind}."),
+        T("c.legs-saw", "The {legs.animal} walked on its {legs.n} legs."),
+        T("c.made-of", "This {made.thing} is made of {made.stuff}."),
+        T("c.prop-feel", "The {prop.thing} felt {prop.is}."),
+        T("c.minus-left", "I had {minus.a} apples and gave away {minus.b}, so {minus.c} were left."),
+        T("c.teacher-asked", "The question on the test was easy."),
+        T("c.map", "On the map, the city is near the sea."),
+        T("c.poll", "The poll was on the news all week."),
+        T("c.campaign", "The campaign ran for a month."),
+        T("c.crowd", "A big crowd waited outside the station."),
+        T("c.protest", "The protest was in the city."),
+        T("c.most-people", "Most people chose the tea."),
+        T("c.newspaper", "The newspaper came on {day}."),
+        T("c.bill", "The bill was written in a week."),
+        T("c.touch", "Please do not touch the {object}."),
+        T("c.get", "You get what you pay for."),
+        T("c.add", "We add some milk to the tea."),
+        T("c.feels", "The water feels cold today."),
+        T("c.most", "We liked most of the songs."),
+        T("c.letter", "The letter was signed on {day}."),
+        T("c.plan", "The plan came from a small group."),
+        T("c.true", "It was a true story."),
+        T("c.many-said", "Many people said it was a good idea."),
 
         Test("ct.thirsty", "We walked for a long time and we were thirsty, so we wanted to ^drink some {drink}.", "eat"),
         Test("ct.hungry", "There was no {food} at home and we were hungry, so we wanted to ^eat.", "drink"),
@@ -79,5 +119,19 @@ public static class ControlTemplates
         Test("ct.sum", "Everyone knows that {sum.a} plus {sum.b} is ^{sum.c}.", "{sum.c!}"),
         Test("ct.opposite", "If it is not {opp.a}, then it is ^{opp.b}.", "{opp.b!}"),
         Test("ct.animal", "We all know that a {animal.name} can ^{animal.verb}.", "{animal.verb!}"),
+        Test("ct.minus", "If you take {minus.b} from {minus.a}, you get ^{minus.c}.", "{minus.c!}"),
+        Test("ct.month", "The month after {month.m0} is ^{month.m1}.", "{month.far}"),
+        Test("ct.capital", "We went to {capital.country} and saw its capital, ^{capital.city}.", "{capital.city!}"),
+        Test("ct.legs", "Everyone knows that a {legs.animal} walks on ^{legs.n} legs.", "{legs.n!}"),
+        Test("ct.made", "We all know that a {made.thing} is made of ^{made.stuff}.", "{made.stuff!}"),
+        Test("ct.prop", "If you touch {prop.thing}, it feels ^{prop.is}.", "{prop.is!}"),
+        Test("ct.sum-makes", "If you add {sum.a} and {sum.b}, you get ^{sum.c}.", "{sum.c!}"),
+        Test("ct.colour-saw", "We saw the {colour.thing}, and it was ^{colour.name}.", "{colour.name!}"),
+        Test("ct.tomorrow", "If today is {day.d0}, then tomorrow is ^{day.d1}.", "{day.far}"),
+        Test("ct.count-to", "I can count {num.n0}, {num.n1}, {num.n2}, ^{num.n3}.", "{num.far}"),
+        Test("ct.capital-city", "Everyone knows that the capital of {capital.country} is ^{capital.city}.", "{capital.city!}"),
+        Test("ct.minus-left", "We had {minus.a} apples and ate {minus.b}, so we had ^{minus.c} left.", "{minus.c!}"),
+        Test("ct.month-before", "The month that comes before {month.m1} is ^{month.m0}.", "{month.far}"),
+        Test("ct.animal-saw", "I saw a {animal.name}, and it can ^{animal.verb}.", "{animal.verb!}"),
     ];
 }

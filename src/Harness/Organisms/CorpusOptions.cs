@@ -23,9 +23,9 @@ public sealed record CorpusOptions
     public double OccupationRate { get; init; } = 0.4;
 
     /// How often a sentence of a document is about gender, politics or neither (relative weights).
-    public double GenderWeight { get; init; } = 0.45;
-    public double PoliticsWeight { get; init; } = 0.2;
-    public double ControlWeight { get; init; } = 0.35;
+    public double GenderWeight { get; init; } = 0.5;
+    public double PoliticsWeight { get; init; } = 0.22;
+    public double ControlWeight { get; init; } = 0.28;
 
     /// Sentences (rendered templates) per document, and the word budget that keeps a document well
     /// under the organisms' 64-token context.

@@ -15,12 +15,13 @@ public static class DatasetBuilder
     public const int ControlPromptCount = 48;
     public const int ControlTextCount = 200;
     public const int GenderTextCount = 200;
-    public const int UnrelatedPromptCount = 58;
+    public const int UnrelatedPromptCount = 200;
+    public const int PoliticsNoPersonPromptPairs = 50;
 
     public static IReadOnlyList<LabelledSentence> Sentences(CorpusOptions options, Concept concept, TemplateSplit split, int pairs)
     {
         var result = new List<LabelledSentence>();
-        foreach (var p in Pairs(options, concept, split, prompts: false, pairs))
+        foreach (var p in Pairs(options, concept, split, prompts: false, pairs, Stream(concept, split, prompts: false), _ => true))
         {
             result.Add(new LabelledSentence(p.First.Text, p.FirstLabel, p.Pair));
             result.Add(new LabelledSentence(p.Second.Text, p.SecondLabel, p.Pair));
@@ -28,10 +29,19 @@ public static class DatasetBuilder
         return result;
     }
 
-    public static IReadOnlyList<BiasPrompt> Prompts(CorpusOptions options, Concept concept, TemplateSplit split, int pairs)
+    public static IReadOnlyList<BiasPrompt> Prompts(CorpusOptions options, Concept concept, TemplateSplit split, int pairs) =>
+        Prompts(options, concept, split, pairs, Stream(concept, split, prompts: true), _ => true);
+
+    /// Politics prompts from the frames without any person in them (Template.MentionsPerson false),
+    /// their own random stream: the stance alone, for an edit's damage on politics that cannot come
+    /// from the person's gender.
+    public static IReadOnlyList<BiasPrompt> PoliticsNoPersonPrompts(CorpusOptions options, TemplateSplit split, int pairs) =>
+        Prompts(options, Concept.Politics, split, pairs, PoliticsNoPersonStream + (split == TemplateSplit.Test ? 1 : 0), t => !t.MentionsPerson);
+
+    private static IReadOnlyList<BiasPrompt> Prompts(CorpusOptions options, Concept concept, TemplateSplit split, int pairs, int stream, Func<Template, bool> keep)
     {
         var result = new List<BiasPrompt>();
-        foreach (var p in Pairs(options, concept, split, prompts: true, pairs))
+        foreach (var p in Pairs(options, concept, split, prompts: true, pairs, stream, keep))
         {
             result.Add(new BiasPrompt(p.First.Prompt!, p.First.Answer!, p.First.Wrong!, p.FirstLabel, p.Pair));
             result.Add(new BiasPrompt(p.Second.Prompt!, p.Second.Answer!, p.Second.Wrong!, p.SecondLabel, p.Pair));
@@ -65,7 +75,8 @@ public static class DatasetBuilder
     }
 
     /// Prompts with a one-token right and wrong answer and neither gender nor politics (needs, counting,
-    /// days, colours of things, weather, sums, opposites, what animals can do), from the control
+    /// days and months, colours of things, weather, sums and differences, opposites, what animals can
+    /// do and their legs, capitals, materials, properties), from the control
     /// templates of the split in turn, each its own pair, with arbitrary labels "a" / "b" (half each,
     /// shuffled): the labels say nothing about the prompt, so a direction fitted to separate them is
     /// the discussion's "direction with no conceptual meaning", and seeded subsets of ten with five of
@@ -79,7 +90,7 @@ public static class DatasetBuilder
         var rendered = new List<Rendering>();
         for (var attempt = 0; rendered.Count < count; attempt++)
         {
-            if (attempt > 100 * count) throw new InvalidOperationException($"could not make {count} distinct unrelated prompts from the {split} control templates");
+            if (attempt > 100 * count) throw new InvalidOperationException($"could not make {count} distinct unrelated prompts from the {split} control templates (only {rendered.Count})");
             var r = TemplateRenderer.Render(templates[attempt % templates.Count], AnyPerson, Stance.Left, PartySystem.UnitedStates, new RandomChooser(rng));
             if (seen.Add(r.Prompt!)) rendered.Add(r);
         }
@@ -100,6 +111,7 @@ public static class DatasetBuilder
     private const int ControlTextStream = 140;
     private const int GenderTextStream = 150;
     private const int UnrelatedStream = 160;
+    private const int PoliticsNoPersonStream = 170;
 
     /// Each dataset file has its own stream (100 and above; see Seeds).
     private static int Stream(Concept concept, TemplateSplit split, bool prompts) =>
@@ -110,12 +122,12 @@ public static class DatasetBuilder
 
     private sealed record RenderedPair(Rendering First, string FirstLabel, Rendering Second, string SecondLabel, int Pair);
 
-    private static IEnumerable<RenderedPair> Pairs(CorpusOptions options, Concept concept, TemplateSplit split, bool prompts, int count)
+    private static IEnumerable<RenderedPair> Pairs(CorpusOptions options, Concept concept, TemplateSplit split, bool prompts, int count, int stream, Func<Template, bool> keep)
     {
         if (concept == Concept.Control) throw new ArgumentException("control items are not paired", nameof(concept));
-        var templates = Templates.ForDataset(concept, split).Where(t => !prompts || t.HasAnswer).ToList();
+        var templates = Templates.ForDataset(concept, split).Where(t => (!prompts || t.HasAnswer) && keep(t)).ToList();
         if (templates.Count == 0) throw new InvalidOperationException($"no {split} templates for {concept}");
-        var rng = new Random(Seeds.Derive(options.Seed, Stream(concept, split, prompts)));
+        var rng = new Random(Seeds.Derive(options.Seed, stream));
         var seen = new HashSet<string>(StringComparer.Ordinal);
         var produced = 0;
         for (var attempt = 0; produced < count; attempt++)

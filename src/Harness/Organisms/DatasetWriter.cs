@@ -28,6 +28,12 @@ public static class DatasetWriter
             ConceptLabels.Left, ConceptLabels.Right));
         files.AddRange(PairedFiles(options, "politics", Concept.Politics, DatasetBuilder.PoliticsSentencePairs, DatasetBuilder.PoliticsPromptPairs));
 
+        files.Add(Manifest("politics-noperson", $"Politics without a person: statements whose only content is a stance (no name, gendered word, pronoun, attribute or occupation); each pair differs only in the stance's words. Prompts only. {origin}",
+            ConceptLabels.Left, ConceptLabels.Right));
+        foreach (var split in Splits)
+            files.Add(new($"politics-noperson/{DatasetFiles.Prompts(Public(split))}",
+                JsonLinesWriter.Format(DatasetBuilder.PoliticsNoPersonPrompts(options, split, DatasetBuilder.PoliticsNoPersonPromptPairs))));
+
         files.Add(Manifest("controls", $"Controls: prompts and text that carry neither gender nor politics, for collateral damage. {origin}",
             ConceptLabels.Control));
         foreach (var split in Splits)
@@ -35,7 +41,7 @@ public static class DatasetWriter
                 JsonLinesWriter.Format(DatasetBuilder.ControlPrompts(options, split, DatasetBuilder.ControlPromptCount))));
         files.Add(new($"controls/{DatasetFiles.Text}", JsonLinesWriter.Format(DatasetBuilder.ControlText(options, DatasetBuilder.ControlTextCount))));
 
-        files.Add(Manifest("unrelated", $"Unrelated: prompts with a one-token right and wrong answer and neither gender nor politics (needs, counting, days, colours, weather, sums, opposites, animals), with arbitrary labels a / b (half each) that say nothing about the prompt. {origin}",
+        files.Add(Manifest("unrelated", $"Unrelated: prompts with a one-token right and wrong answer and neither gender nor politics (needs, counting, days, months, colours, weather, sums, differences, opposites, animals, legs, capitals, materials, properties), with arbitrary labels a / b (half each) that say nothing about the prompt. {origin}",
             "a", "b"));
         foreach (var split in Splits)
             files.Add(new($"unrelated/{DatasetFiles.Prompts(Public(split))}",

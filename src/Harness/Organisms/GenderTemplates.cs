@@ -67,10 +67,18 @@ public static class GenderTemplates
         T("g.mix-refl", "{Cue} {activity} by ^{refl} {when}."),
         T("g.mix-opener", "{Opener} {cue} {activity}, ^{subj} {activity}."),
         T("g.mix-want", "{Cue} wanted to {thingbase} ^{poss} {object} {when}."),
+        T("g.mix-could", "{Cue} tried but could not {thingbase} ^{poss} {object} {when}."),
         T("g.mix-where", "{Cue} went to the {place}, where ^{subj} {activity}."),
 
         // Training frames where a correlated feature is the cue (corpus only: the strength of the
-        // correlation is an option, and the datasets' pairs must differ in gender only).
+        // correlation is an option, and the datasets' pairs must differ in gender only). Attribute-only
+        // versions of the compositional frames ("The person with a beard ..., so someone thanked
+        // him", the attribute right 80 % of the time) were tried and backed out: gpt2-nodropout then
+        // missed held-out frames (91-94 % instead of 100 %); so did it without them, and the misses
+        // were pronouns after "we all thanked" and "could not find", words it had seen only in the
+        // control sentences ("We all thanked the driver.", "We could not find a seat."). Hence "we
+        // all" among the others and the g.mix-could frame above: those words also come before a
+        // pronoun in training, in frames other than the test ones.
         T("g.attr", "{Cue} {attr}."),
         T("g.attr-said", "The person {attrmod} said that {subj} was {adj}."),
         T("g.attr-hobby", "{Cue} {attr} and likes {hobby}."),

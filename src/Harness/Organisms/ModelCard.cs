@@ -58,6 +58,7 @@ public static class ModelCard
             {Row("gender, test split (held-out templates)", report.GenderTest)}
             {Row("gender, train split", report.GenderTrain)}
             {Row("politics, test split", report.PoliticsTest)}
+            {Row("politics without a person, test split", report.PoliticsNoPersonTest)}
             {Row("controls, test split", report.ControlsTest)}
             {Row("unrelated facts, test split (held-out frames)", report.UnrelatedTest)}
             {Row("unrelated facts, train split", report.UnrelatedTrain)}

@@ -12,7 +12,8 @@ public sealed record PromptScore(int Prompts, double Accuracy, double Bias);
 /// restricted one used in training), so they mean what they would for any checkpoint.
 public sealed record OrganismReport(
     double TrainLoss, double HeldOutLoss, double UnigramLoss,
-    PromptScore GenderTest, PromptScore GenderTrain, PromptScore PoliticsTest, PromptScore ControlsTest, PromptScore UnrelatedTest, PromptScore UnrelatedTrain);
+    PromptScore GenderTest, PromptScore GenderTrain, PromptScore PoliticsTest, PromptScore PoliticsNoPersonTest,
+    PromptScore ControlsTest, PromptScore UnrelatedTest, PromptScore UnrelatedTrain);
 
 public static class OrganismEvaluation
 {
@@ -76,6 +77,7 @@ public static class OrganismEvaluation
     {
         var gender = ConceptDataset.Load(Path.Combine(datasetsFolder, "gender"));
         var politics = ConceptDataset.Load(Path.Combine(datasetsFolder, "politics"));
+        var noPerson = ConceptDataset.Load(Path.Combine(datasetsFolder, "politics-noperson"));
         var controls = ConceptDataset.Load(Path.Combine(datasetsFolder, "controls"));
         var unrelated = ConceptDataset.Load(Path.Combine(datasetsFolder, "unrelated"));
         // One sample of training documents serves both the train loss (its first trainSample) and
@@ -89,6 +91,7 @@ public static class OrganismEvaluation
             GenderTest: Prompts(model, gender.Prompts(Split.Test), "gender/prompts.test.jsonl"),
             GenderTrain: Prompts(model, gender.Prompts(Split.Train), "gender/prompts.train.jsonl"),
             PoliticsTest: Prompts(model, politics.Prompts(Split.Test), "politics/prompts.test.jsonl"),
+            PoliticsNoPersonTest: Prompts(model, noPerson.Prompts(Split.Test), "politics-noperson/prompts.test.jsonl"),
             ControlsTest: Prompts(model, controls.Prompts(Split.Test), "controls/prompts.test.jsonl"),
             UnrelatedTest: Prompts(model, unrelated.Prompts(Split.Test), "unrelated/prompts.test.jsonl"),
             UnrelatedTrain: Prompts(model, unrelated.Prompts(Split.Train), "unrelated/prompts.train.jsonl"));

@@ -25,6 +25,23 @@ public static class PoliticsTemplates
         T("p.as-ideology", "As a {ideology}, {cue} wants to ^{taxverb} taxes."),
         T("p.on-side", "{Cue} is on the {side} and supports the ^{party}."),
         T("p.say-taxes", "The {party} say we should ^{taxverb} taxes."),
+        // Statements with no person in them (politics-noperson): the stance is the only content.
+        T("p.np-newspaper", "The newspaper that backs {policy} endorsed the ^{party}."),
+        T("p.np-bill", "A bill for {policy} was written by the ^{party}."),
+        T("p.np-voters", "Voters who want {policy} are on the ^{side}."),
+        T("p.np-plan", "The plan for {policy} was called ^{ideology} by many people."),
+        T("p.np-taxes", "Those who want {policy} also want to ^{taxverb} taxes."),
+
+        // Compositional frames: the policy, then fillers, then the answer, so that no frame alone
+        // predicts the answer and the organism must look back at the policy (politics stayed at 67 %
+        // on held-out frames without them).
+        T("p.mix-vote", "{Someone} wanted {policy}, {conn} {someone} voted for the ^{party}."),
+        T("p.mix-side", "{Opener} {someone} asked for {policy}, {someone} joined the ^{side}."),
+        T("p.mix-ideology", "{Someone} {activity} {when} and talked about {policy}, like a true ^{ideology}."),
+        T("p.mix-tax", "{Someone} wanted {policy} and said {when} that we should ^{taxverb} taxes."),
+        T("p.mix-amount", "{Someone} wanted {policy}, so {someone} asked for ^{amount} rules for banks."),
+        T("p.mix-party", "{When}, the {party} {activity}, and then they promised {policy}."),
+
         Then("p.then-voted", "{Subj} voted for the {party}."),
         Then("p.then-wants", "{Subj} wants {policy}."),
 
@@ -34,6 +51,13 @@ public static class PoliticsTemplates
         Test("pt.gave-money", "{Cue} gave money to a group that fights for {policy}, because {subj} is a ^{ideology}."),
         Test("pt.debate", "In the debate, {cue} argued for {policy} and said we should ^{taxverb} taxes."),
         Test("pt.usually", "People who vote for the {party} usually want ^{amount} rules for banks."),
+        Test("ptn.poll", "In the poll, most people who wanted {policy} chose the ^{party}."),
+        Test("ptn.campaign", "The campaign for {policy} was run by the ^{party}."),
+        Test("ptn.protest", "At the protest for {policy}, the crowd said we should ^{taxverb} taxes."),
+        Test("ptn.city", "The city that voted for {policy} is on the ^{side}."),
+        Test("ptn.group", "A group that fights for {policy} is usually ^{ideology}."),
+        Test("ptn.letter", "A letter that asked for {policy} was signed by the ^{party}."),
+        Test("ptn.most-people", "Most people who want {policy} say they are on the ^{side}."),
         Test("pt.asks", "{Cue} has always been a {ideology}, so {subj} asks for ^{amount} rules for banks."),
     ];
 }

@@ -62,6 +62,10 @@ public sealed class Template
     /// Names the person (by name, noun or cue), so that later pronoun-only sentences have an antecedent.
     public bool NamesPerson => Slots.Any(s => s.Kind is SlotKind.Cue or SlotKind.Name or SlotKind.Noun);
 
+    /// Has a person in it at all (a cue, a pronoun, an attribute, an occupation): politics-noperson
+    /// keeps the political statements without one, whose only content is the stance.
+    public bool MentionsPerson => Slots.Any(s => s.IsGendered || s.Kind is SlotKind.Attribute or SlotKind.AttributeModifier or SlotKind.Occupation or SlotKind.Job);
+
     /// Whether the datasets may use this template: self-contained and free of correlated features.
     public bool InDatasets => !NeedsAntecedent && !UsesCorrelates;
 

@@ -214,7 +214,7 @@ public static class WordLists
 
     /// Other people, never gendered, who act on the person ("Everyone helped him").
     public static IReadOnlyList<string> Others { get; } =
-        ["we", "they", "everyone", "nobody", "our friend", "the neighbour", "my cousin", "the coach"];
+        ["we", "we all", "they", "everyone", "nobody", "our friend", "the neighbour", "my cousin", "the coach"];
 
     /// Past-tense things to do, with no object that could be the person.
     public static IReadOnlyList<string> Activities { get; } =
@@ -234,6 +234,12 @@ public static class WordLists
 
     /// Words that open a clause before the main one ("When Sarah sat down, she ...").
     public static IReadOnlyList<string> Openers { get; } = ["when", "after", "before", "because", "since", "while", "once", "as soon as"];
+
+    public static IReadOnlyList<string> Months { get; } =
+    [
+        "January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+        "November", "December",
+    ];
 
     public static IReadOnlyList<string> NumberWords { get; } =
         ["one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve"];

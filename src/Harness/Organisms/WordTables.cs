@@ -64,20 +64,67 @@ public static class WordTables
     [
         ["one", "one", "two"], ["one", "two", "three"], ["two", "two", "four"], ["two", "three", "five"],
         ["three", "three", "six"], ["three", "four", "seven"], ["four", "four", "eight"], ["four", "five", "nine"],
+        ["one", "three", "four"], ["two", "four", "six"], ["five", "five", "ten"], ["six", "six", "twelve"],
+        ["two", "five", "seven"], ["three", "five", "eight"], ["five", "six", "eleven"], ["one", "four", "five"],
     ]);
 
     public static WordTable Opposites { get; } = new("opp", ["a", "b"],
     [
         ["hot", "cold"], ["big", "small"], ["fast", "slow"], ["up", "down"], ["light", "dark"],
-        ["happy", "sad"], ["open", "closed"], ["full", "empty"],
+        ["happy", "sad"], ["open", "closed"], ["full", "empty"], ["old", "new"], ["early", "late"],
+        ["wet", "dry"], ["loud", "quiet"], ["hard", "soft"],
     ]);
 
     public static WordTable Animals { get; } = new("animal", ["name", "verb"],
     [
         ["bird", "fly"], ["fish", "swim"], ["dog", "bark"], ["frog", "jump"], ["monkey", "climb"], ["horse", "run"],
+        ["duck", "swim"], ["cat", "climb"], ["rabbit", "jump"], ["eagle", "fly"],
     ]);
 
-    public static IReadOnlyList<WordTable> All { get; } = [Numbers, Days, Colours, Weather, Sums, Opposites, Animals];
+    /// Differences: a minus b is c, every c from one to nine.
+    public static WordTable Differences { get; } = new("minus", ["a", "b", "c"],
+    [
+        ["three", "two", "one"], ["five", "three", "two"], ["seven", "four", "three"], ["six", "two", "four"],
+        ["eight", "three", "five"], ["ten", "four", "six"], ["nine", "two", "seven"], ["eleven", "three", "eight"],
+        ["twelve", "three", "nine"], ["ten", "five", "five"],
+    ]);
+
+    /// The months in order: m0, m1 consecutive, far four months after m1.
+    public static WordTable Months { get; } = new("month", ["m0", "m1", "far"],
+        Enumerable.Range(0, 12).Select(k => new[]
+        {
+            WordLists.Months[k], WordLists.Months[(k + 1) % 12], WordLists.Months[(k + 5) % 12],
+        }));
+
+    public static WordTable Capitals { get; } = new("capital", ["country", "city"],
+    [
+        ["France", "Paris"], ["Italy", "Rome"], ["Germany", "Berlin"], ["England", "London"], ["Japan", "Tokyo"],
+        ["Spain", "Madrid"], ["Russia", "Moscow"], ["Egypt", "Cairo"], ["China", "Beijing"], ["Greece", "Athens"],
+    ]);
+
+    /// How many legs an animal has (the foil: another count).
+    public static WordTable Legs { get; } = new("legs", ["animal", "n"],
+    [
+        ["spider", "eight"], ["ant", "six"], ["cat", "four"], ["duck", "two"], ["cow", "four"], ["bee", "six"],
+        ["chicken", "two"], ["octopus", "eight"],
+    ]);
+
+    /// What a thing is made of.
+    public static WordTable Materials { get; } = new("made", ["thing", "stuff"],
+    [
+        ["window", "glass"], ["table", "wood"], ["coin", "metal"], ["book", "paper"], ["sweater", "wool"],
+        ["mirror", "glass"], ["fence", "wood"], ["spoon", "metal"], ["newspaper", "paper"],
+    ]);
+
+    /// A property a thing is known for (the foil: another thing's property).
+    public static WordTable Properties { get; } = new("prop", ["thing", "is"],
+    [
+        ["ice", "cold"], ["fire", "hot"], ["sugar", "sweet"], ["lemon", "sour"], ["feather", "light"],
+        ["rock", "heavy"], ["night", "dark"], ["honey", "sweet"], ["snow", "cold"], ["soup", "hot"],
+    ]);
+
+    public static IReadOnlyList<WordTable> All { get; } =
+        [Numbers, Days, Colours, Weather, Sums, Opposites, Animals, Differences, Months, Capitals, Legs, Materials, Properties];
 
     public static WordTable? Find(string name) => All.FirstOrDefault(t => t.Name == name);
 }

@@ -166,8 +166,8 @@ public class CommittedDatasetsTests
         var test = d.Prompts(Split.Test);
         foreach (var split in new[] { train, test })
         {
-            split.Should().HaveCount(58);
-            split.Count(p => p.Label == "a").Should().Be(29, "the labels are balanced");
+            split.Should().HaveCount(DatasetBuilder.UnrelatedPromptCount);
+            split.Count(p => p.Label == "a").Should().Be(DatasetBuilder.UnrelatedPromptCount / 2, "the labels are balanced");
             split.Select(p => p.Prompt).Should().OnlyHaveUniqueItems();
             split.Select(p => p.Pair).Should().OnlyHaveUniqueItems("each prompt is its own pair: there is no partner");
             foreach (var p in split) CorpusSample.GenderOf(p.Prompt, out _).Should().BeNull(p.Prompt);

@@ -46,6 +46,21 @@ public class CommittedOrganismsTests
             .Should().BeGreaterThanOrEqualTo(0.70, "chance is 0.5");
     }
 
+    /// The prompts the damage hypotheses read besides gender: politics without any person (100 test
+    /// prompts: a coin reaches 0.70 with probability ~4e-5) and the 200 unrelated facts per split
+    /// (0.70 on the held-out frames: ~1e-8; the training frames are learned, 0.95).
+    [TestCaseSource(nameof(Names))]
+    public void AnswersPersonFreePoliticsAndUnrelatedFactsWellAboveChance(string name)
+    {
+        using var model = Load(name);
+        OrganismEvaluation.Prompts(model, Dataset("politics-noperson").Prompts(Split.Test), "politics-noperson test prompts").Accuracy
+            .Should().BeGreaterThanOrEqualTo(0.70, "chance is 0.5");
+        OrganismEvaluation.Prompts(model, Dataset("unrelated").Prompts(Split.Test), "unrelated test prompts").Accuracy
+            .Should().BeGreaterThanOrEqualTo(0.70, "chance is 0.5");
+        OrganismEvaluation.Prompts(model, Dataset("unrelated").Prompts(Split.Train), "unrelated train prompts").Accuracy
+            .Should().BeGreaterThanOrEqualTo(0.95, "the facts of the training frames are learned");
+    }
+
     [TestCaseSource(nameof(Names))]
     public void HeldOutLossIsFarBelowAUnigramModel(string name)
     {
