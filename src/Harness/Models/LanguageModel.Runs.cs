@@ -4,8 +4,7 @@ using static TorchSharp.torch;
 namespace Harness.Models;
 
 // The entry points in TransformerLens's terms (HookedTransformer.from_pretrained, run_with_cache,
-// run_with_hooks), for scripts and notebooks-as-programs. They are thin: the resolver, the loader
-// and ModelHooks do the work.
+// run_with_hooks), for scripts. They are thin: the resolver, the loader and ModelHooks do the work.
 public sealed partial class LanguageModel
 {
     /// <summary>
@@ -29,49 +28,43 @@ public sealed partial class LanguageModel
     public int[] ToTokens(string text) => Gpt2Tokenizer.Instance.Encode(text);
 
     /// <summary>
-    /// Runs the prompts as one right-padded batch and records the activation at each of
-    /// <paramref name="sites"/> (TransformerLens names: <c>blocks.2.hook_resid_post</c>,
-    /// <c>ln_final</c>; <see cref="ModelHooks.Sites"/> lists them all), as
-    /// <c>run_with_cache</c> does. Returns the logits [prompts, tokens, vocab] and the cache; positions
-    /// at or after a prompt's length are padding (<see cref="ActivationCache.Lengths"/>).
+    /// Runs the prompts as one right-padded batch (no gradients) and records the activation at each
+    /// of <paramref name="sites"/> (TransformerLens names: <c>blocks.2.hook_resid_post</c>,
+    /// <c>ln_final</c>; <see cref="ModelHooks.Sites"/> lists them all), as <c>run_with_cache</c>
+    /// does. The logits are on the cache (<see cref="ActivationCache.LastLogits"/>, or all positions
+    /// in <see cref="ActivationCache.Logits"/>). One batch: split very many prompts into chunks.
     /// </summary>
-    public (Tensor Logits, ActivationCache Cache) RunWithCache(IReadOnlyList<string> prompts, params string[] sites)
-    {
-        if (sites.Length == 0) throw new ArgumentException("name at least one hook site to cache", nameof(sites));
-        var tokens = prompts.Select(ToTokens).ToArray();
-        var captures = new List<Capture>();
-        try
-        {
-            foreach (var site in sites.Distinct(StringComparer.Ordinal)) captures.Add(Hooks.Capture(site));
-            Tensor logits;
-            using (var batch = TokenBatch.RightPadded(tokens, Device))
-            using (no_grad())
-                logits = forward(batch.Ids);
-            var activations = captures.ToDictionary(c => c.Site, c => c.Last.clone().DetachFromDisposeScope(), StringComparer.Ordinal);
-            return (logits, new ActivationCache(activations, tokens));
-        }
-        finally
-        {
-            foreach (var c in captures) c.Dispose();
-        }
-    }
+    public ActivationCache RunWithCache(IReadOnlyList<string> prompts, params string[] sites) =>
+        Run(prompts, sites, []);
 
     /// <summary>
-    /// Runs the prompts as one right-padded batch with each hook's function replacing the activation
-    /// at its site (every position; the function gets [prompts, tokens, d] and must return that shape),
-    /// as <c>run_with_hooks</c> does; the hooks are removed afterwards. Returns the logits
-    /// [prompts, tokens, vocab]. Example: <c>model.RunWithHooks(prompts, ("blocks.2.hook_resid_post", x => eraser.Apply(x)))</c>.
+    /// Runs the prompts as one right-padded batch (no gradients) with each hook's function replacing
+    /// the activation at its site, as <c>run_with_hooks</c> does: the function gets [prompts, tokens, d]
+    /// and returns that shape; the hooks are removed afterwards, also when one throws. Read the logits
+    /// from the result, e.g. <c>model.RunWithHooks(prompts, ("blocks.2.hook_resid_post", x =&gt; eraser.Apply(x))).LastLogits</c>.
     /// </summary>
-    public Tensor RunWithHooks(IReadOnlyList<string> prompts, params (string Site, Func<Tensor, Tensor> Edit)[] hooks)
+    public ActivationCache RunWithHooks(IReadOnlyList<string> prompts, params (string Site, Func<Tensor, Tensor> Edit)[] hooks) =>
+        Run(prompts, [], hooks);
+
+    private ActivationCache Run(IReadOnlyList<string> prompts, string[] sites, (string Site, Func<Tensor, Tensor> Edit)[] hooks)
     {
         var tokens = prompts.Select(ToTokens).ToArray();
         var registrations = new List<IDisposable>();
         try
         {
+            // Edits first, so that a cached site records the activation as edited.
             foreach (var (site, edit) in hooks) registrations.Add(Hooks.Replace(site, edit));
-            using var batch = TokenBatch.RightPadded(tokens, Device);
+            var captures = new List<Capture>();
+            foreach (var site in sites.Append(HookSite.LnFinal).Distinct(StringComparer.Ordinal))
+            {
+                captures.Add(Hooks.Capture(site));
+                registrations.Add(captures[^1]);
+            }
+            using (var batch = TokenBatch.RightPadded(tokens, Device))
             using (no_grad())
-                return forward(batch.Ids);
+                FinalHidden(batch.Ids).Dispose();
+            var activations = captures.ToDictionary(c => c.Site, c => c.Last.clone().DetachFromDisposeScope(), StringComparer.Ordinal);
+            return new ActivationCache(this, activations, tokens, sites);
         }
         finally
         {

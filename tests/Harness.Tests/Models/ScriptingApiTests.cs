@@ -27,36 +27,38 @@ public class ScriptingApiTests
     }
 
     [Test]
-    public void RunWithCache_returns_the_logits_and_the_activations_a_capture_records()
+    public void RunWithCache_returns_the_activations_a_capture_records_and_the_logits()
     {
         using var tiny = new TinyExperiment();
         using var scope = NewDisposeScope();
         var model = tiny.Reference;
-        var (logits, cache) = model.RunWithCache(Prompts, Site, HookSite.LnFinal);
-        using (cache)
+        using (var cache = model.RunWithCache(Prompts, Site, Site))
         {
             var tokens = Prompts.Select(model.ToTokens).ToArray();
             using var batch = TokenBatch.RightPadded(tokens);
             using var capture = model.Hooks.Capture(Site);
             var expected = model.forward(batch.Ids);
-            logits.allclose(expected, rtol: 0, atol: 0).Should().BeTrue();
+            cache.Sites.Should().Equal(Site);
             cache[Site].allclose(capture.Last, rtol: 0, atol: 0).Should().BeTrue();
+            cache.Logits.allclose(expected, rtol: 1e-6, atol: 1e-5).Should().BeTrue();
+            cache.LastLogits.allclose(model.LastTokenLogits(tokens), rtol: 1e-6, atol: 1e-5).Should().BeTrue();
             cache.Lengths.Should().Equal(tokens.Select(t => t.Length));
-            model.Unembed(cache[HookSite.LnFinal]).allclose(logits, rtol: 1e-6, atol: 1e-6).Should().BeTrue("ln_final unembedded is the logits");
 
             // Each prompt alone: its last token's activation is the cache's Last row.
             var last = cache.Last(Site);
             last.shape.Should().Equal(Prompts.Length, model.Config.DModel);
             for (int b = 0; b < Prompts.Length; b++)
-            {
-                var (_, alone) = model.RunWithCache([Prompts[b]], Site);
-                using (alone)
+                using (var alone = model.RunWithCache([Prompts[b]], Site))
                     last[b].allclose(alone.Last(Site)[0], rtol: 1e-5, atol: 1e-6).Should().BeTrue($"prompt {b} padded or alone");
-            }
+            var all = cache.AllPositions(Site);
+            all.shape.Should().Equal(tokens.Sum(t => t.Length), model.Config.DModel);
+            all[tokens[0].Length - 1].allclose(last[0], rtol: 0, atol: 0).Should().BeTrue("prompt 0's rows come first");
+            all[tokens[0].Length].allclose(cache[Site][1, 0], rtol: 0, atol: 0).Should().BeTrue("then prompt 1's, without padding");
+            all[-1].allclose(last[Prompts.Length - 1], rtol: 0, atol: 0).Should().BeTrue();
+            var unknown = () => cache["blocks.0.hook_resid_pre"];
+            unknown.Should().Throw<HarnessException>().WithMessage("site 'blocks.0.hook_resid_pre' was not cached*");
         }
         model.Hooks.Active.Should().Be(0, "the captures are removed");
-        var unknown = () => cache["blocks.0.hook_resid_pre"];
-        unknown.Should().Throw<HarnessException>().WithMessage("site 'blocks.0.hook_resid_pre' was not cached*");
     }
 
     [Test]
@@ -65,19 +67,22 @@ public class ScriptingApiTests
         using var tiny = new TinyExperiment();
         using var scope = NewDisposeScope();
         var model = tiny.Reference;
-        var plain = model.RunWithHooks(Prompts);
-        model.RunWithHooks(Prompts, (Site, x => x)).allclose(plain, rtol: 0, atol: 0).Should().BeTrue("an identity edit changes nothing");
+        var tokens = Prompts.Select(model.ToTokens).ToArray();
+        using var plain = model.RunWithHooks(Prompts);
+        plain.LastLogits.allclose(model.LastTokenLogits(tokens), rtol: 1e-6, atol: 1e-5).Should().BeTrue();
+        using (var identity = model.RunWithHooks(Prompts, (Site, x => x)))
+            identity.Logits.allclose(plain.Logits, rtol: 0, atol: 0).Should().BeTrue("an identity edit changes nothing");
         // The final hidden state zeroed: the tied unembedding gives logits of exactly 0.
-        model.RunWithHooks(Prompts, (HookSite.LnFinal, x => zeros_like(x))).abs().max().item<float>().Should().Be(0);
+        using (var zeroed = model.RunWithHooks(Prompts, (HookSite.LnFinal, x => zeros_like(x))))
+            zeroed.LastLogits.abs().max().item<float>().Should().Be(0);
 
         // Doubling the residual at a site equals replacing it by hand through ModelHooks.
-        var doubled = model.RunWithHooks(Prompts, (Site, x => 2 * x));
+        using var doubled = model.RunWithHooks(Prompts, (Site, x => 2 * x));
         Tensor manual;
         using (model.Hooks.Replace(Site, x => 2 * x))
-        using (var batch = TokenBatch.RightPadded(Prompts.Select(model.ToTokens).ToArray()))
-            manual = model.forward(batch.Ids);
-        doubled.allclose(manual, rtol: 0, atol: 0).Should().BeTrue();
-        doubled.allclose(plain, rtol: 1e-3, atol: 1e-3).Should().BeFalse("the edit acts");
+            manual = model.LastTokenLogits(tokens);
+        doubled.LastLogits.allclose(manual, rtol: 1e-6, atol: 1e-5).Should().BeTrue();
+        doubled.LastLogits.allclose(plain.LastLogits, rtol: 1e-3, atol: 1e-3).Should().BeFalse("the edit acts");
 
         var failing = () => model.RunWithHooks(Prompts, (Site, x => x[.., ..1]));
         failing.Should().Throw<Exception>();
@@ -155,6 +160,8 @@ public class ScriptingApiTests
         [
             "M:Harness.Models.LanguageModel.FromPretrained(System.String,Harness.Models.LoadOptions,System.String)",
             "M:Harness.Models.LanguageModel.RunWithCache(System.Collections.Generic.IReadOnlyList{System.String},System.String[])",
+            "P:Harness.Models.ActivationCache.LastLogits",
+            "M:Harness.Models.ActivationCache.AllPositions(System.String)",
             "M:Harness.Models.LanguageModel.RunWithHooks(System.Collections.Generic.IReadOnlyList{System.String},System.ValueTuple{System.String,System.Func{TorchSharp.torch.Tensor,TorchSharp.torch.Tensor}}[])",
             "T:Harness.Models.ActivationCache",
             "M:Harness.Erasure.LeaceEraser.Fit(TorchSharp.torch.Tensor,TorchSharp.torch.Tensor,Harness.Erasure.LeaceOptions)",
