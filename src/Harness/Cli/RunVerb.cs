@@ -63,7 +63,7 @@ public sealed class RunVerb : Verb
         var names = model is not null ? [model] : spec.Models.Count > 0 ? spec.Models : new[] { ModelResolver.DefaultOrganism };
         var folder = outArg ?? RunFolder.Default(spec.Name, names, DateTime.Now);
         RunFolder.Check(folder, force);
-        var options = new RunOptions { Model = model, Resolver = ResolverOptions.FromEnvironment(stderr), Load = modelArgs.Options, Threads = threads };
+        var options = new RunOptions { Model = model, Resolver = modelArgs.ResolverOptions(stderr), Load = modelArgs.Options, Threads = threads };
         var result = Experiment.Run(spec, options, stderr, plan => OutputFile.CheckFolder("--out", folder, force, RunFolder.OwnFiles, Inputs(specPath, plan)));
         var (plan, rows, verdict) = (result.Plan, result.Rows, result.Verdict);
 

@@ -118,6 +118,17 @@ public class CommandLineTests
     }
 
     [Test]
+    public void RevisionIsRefusedForAnOrganismAndWhenBlank()
+    {
+        var (code, _, err) = Cli.Run("logits", "--model", "gpt2-dropout", "--revision", "v2", "--text", "She said");
+        code.Should().Be(CommandLine.ExitUsage);
+        err.Trim().Should().Be("error: model 'gpt2-dropout' is an organism: a revision ('v2') applies to hub ids only");
+        (code, _, err) = Cli.Run("generate", "--revision", "a b", "--text", "She said");
+        code.Should().Be(CommandLine.ExitUsage);
+        err.Trim().Should().Be("error: generate: --revision must be a branch, tag or commit name, got 'a b'");
+    }
+
+    [Test]
     public void VersionIsTheInformationalVersion()
     {
         var (code, output, err) = Cli.Run("--version");
