@@ -1,3 +1,4 @@
+using System.CommandLine;
 using Harness.Hooks;
 using Harness.IO;
 using Harness.Models;
@@ -7,31 +8,37 @@ namespace Harness.Cli;
 
 /// `harness activations`: the residual stream at one hook site for a set of prompts, as a float32
 /// .npy array [rows, d]: one row per prompt (its last token) or one per token of every prompt.
-public sealed class ActivationsVerb : IVerb
+public sealed class ActivationsVerb : Verb
 {
-    public string Name => "activations";
-    public string Summary => "activations at a hook site for prompts, as a float32 .npy [rows, d]";
-    public string Help =>
-        "usage: harness activations --model DIR --site S (--text T... | --dataset FILE) --npy OUT.npy [--force] [--positions all|last] [--batch-size N]\n" +
-        "Rows follow the prompts' order; with --positions all, each prompt contributes one row per token.\n" +
-        ModelArguments.Help +
-        "  --site S            blocks.{l}.hook_resid_pre | blocks.{l}.hook_resid_mid | blocks.{l}.hook_resid_post | ln_final\n" +
-        PromptSource.Help +
-        "  --npy OUT.npy       where to write the float32 array [rows, d]\n" +
-        "  --force             replace OUT.npy if it exists (never an input: the dataset or the model's files)\n" +
-        "  --positions P       last (default): each prompt's last token; all: every token\n" +
-        "  --batch-size N      prompts per forward pass (default 16)\n";
+    private readonly ModelOptions _model;
+    private readonly Option<string> _site, _npy, _positions;
+    private readonly Option<bool> _force;
+    private readonly Option<int> _batchSize;
+    private readonly PromptSource _prompts;
 
-    public int Run(Arguments args, TextWriter stdout, TextWriter stderr)
+    public ActivationsVerb() : base("activations", "activations at a hook site for prompts, as a float32 .npy [rows, d]",
+        "Writes the residual stream at one hook site for the prompts of --text or --dataset as a float32\n" +
+        "array [rows, d]. Rows follow the prompts' order; with --positions all, each prompt contributes\n" +
+        "one row per token.")
     {
-        var modelArgs = ModelArguments.Read(args);
-        var site = args.Required("site");
-        var npy = args.Required("npy");
-        bool force = args.Flag("force");
-        var positions = args.Choice("positions", "last", "last", "all");
-        int batchSize = args.Int("batch-size", 16, min: 1);
-        var texts = PromptSource.Read(args, Name);
-        args.RejectUnknown();
+        _model = new ModelOptions(Command);
+        _site = Add(TypedOption.Text("--site", "S", "blocks.{l}.hook_resid_pre | blocks.{l}.hook_resid_mid | blocks.{l}.hook_resid_post | ln_final", required: true));
+        _prompts = new PromptSource(Command);
+        _npy = Add(TypedOption.Text("--npy", "OUT.npy", "where to write the float32 array [rows, d]", required: true));
+        _force = Add(TypedOption.Switch("--force", "replace OUT.npy if it exists (never an input: the dataset or the model's files)"));
+        _positions = Add(TypedOption.Choice("--positions", "last: each prompt's last token; all: every token", "last", "last", "all"));
+        _batchSize = Add(TypedOption.Integer("--batch-size", "N", "prompts per forward pass", 16, min: 1));
+    }
+
+    public override int Run(VerbArguments args, TextWriter stdout, TextWriter stderr)
+    {
+        var modelArgs = _model.Read(args);
+        var site = args.Value(_site);
+        var npy = args.Value(_npy);
+        bool force = args.Get(_force);
+        var positions = args.Value(_positions);
+        int batchSize = args.Get(_batchSize);
+        var texts = _prompts.Read(args, Name);
         var tokenizer = Gpt2Tokenizer.Instance;
         var prompts = texts.Select((t, i) =>
         {
@@ -42,7 +49,7 @@ public sealed class ActivationsVerb : IVerb
         var resolved = modelArgs.Resolve();
         HookSite.Check(site, ModelConfig.Load(resolved.ConfigPath).NLayers); // an unknown site fails before the load
         var inputs = ModelArguments.Inputs(resolved).ToList();
-        if (args.Optional("dataset") is { } dataset) inputs.Add(new InputFile("--dataset", dataset));
+        if (_prompts.Dataset(args) is { } dataset) inputs.Add(new InputFile("--dataset", dataset));
         OutputFile.Check("--npy", npy, force, inputs);
         var model = modelArgs.Open(Name, resolved, stderr);
         using var outer = NewDisposeScope();

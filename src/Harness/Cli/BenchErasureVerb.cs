@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Diagnostics;
 using Harness.Erasure;
 using TorchSharp;
@@ -7,31 +8,28 @@ namespace Harness.Cli;
 
 /// `bench-erasure`: times fitting and applying the erasers on synthetic float32 rows of the size of
 /// GPT-2 small activations, on this machine (the benchmark behind any performance claim).
-public sealed class BenchErasureVerb : IVerb
+public sealed class BenchErasureVerb : Verb
 {
-    public string Name => "bench-erasure";
-    public string Summary => "time fitting and applying LEACE and the other erasers on synthetic rows";
+    private readonly Option<int> _rows, _dimension, _classes, _repeats, _seed, _threads;
 
-    public string Help => """
-        usage: harness bench-erasure [--rows 20000] [--dimension 768] [--classes 2] [--repeats 3] [--seed 0] [--threads n]
-
-          --rows <n>       rows of synthetic float32 activations [20000]
-          --dimension <n>  their dimension [768]
-          --classes <n>    classes of the synthetic labels [2]
-          --repeats <n>    timed runs per measurement, after one warm-up; the best and median are reported [3]
-          --seed <n>       seed of the synthetic data [0]
-          --threads <n>    LibTorch intra-op threads [LibTorch's default]
-        """;
-
-    public int Run(Arguments args, TextWriter stdout, TextWriter stderr)
+    public BenchErasureVerb() : base("bench-erasure", "time fitting and applying LEACE and the other erasers on synthetic rows")
     {
-        int rows = args.Int("rows", 20000, min: 2);
-        int dimension = args.Int("dimension", 768, min: 1);
-        int classes = args.Int("classes", 2, min: 2, max: 1000);
-        int repeats = args.Int("repeats", 3, min: 1, max: 100);
-        int seed = args.Int("seed", 0, min: 0);
-        int threads = args.Int("threads", 0, min: 0, max: 1024);
-        args.RejectUnknown();
+        _rows = Add(TypedOption.Integer("--rows", "N", "rows of synthetic float32 activations", 20000, min: 2));
+        _dimension = Add(TypedOption.Integer("--dimension", "N", "their dimension", 768, min: 1));
+        _classes = Add(TypedOption.Integer("--classes", "N", "classes of the synthetic labels", 2, min: 2, max: 1000));
+        _repeats = Add(TypedOption.Integer("--repeats", "N", "timed runs per measurement, after one warm-up; the best and median are reported", 3, min: 1, max: 100));
+        _seed = Add(TypedOption.Integer("--seed", "N", "seed of the synthetic data", 0, min: 0));
+        _threads = Add(TypedOption.Integer("--threads", "N", "LibTorch intra-op threads (0: LibTorch's default)", 0, min: 0, max: 1024));
+    }
+
+    public override int Run(VerbArguments args, TextWriter stdout, TextWriter stderr)
+    {
+        int rows = args.Get(_rows);
+        int dimension = args.Get(_dimension);
+        int classes = args.Get(_classes);
+        int repeats = args.Get(_repeats);
+        int seed = args.Get(_seed);
+        int threads = args.Get(_threads);
         if (threads > 0) set_num_threads(threads);
 
         using var generator = new torch.Generator((ulong)seed, CPU);

@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using Harness.Models;
@@ -9,43 +10,45 @@ namespace Harness.Cli;
 /// `harness bench`: forward-pass throughput of a randomly initialised model (GPT-2-small shape by
 /// default, no checkpoint needed) and the process's memory over many passes, to show that memory
 /// stays flat. Performance numbers live here, never in timed tests.
-public sealed class BenchVerb : IVerb
+public sealed class BenchVerb : Verb
 {
-    public string Name => "bench";
-    public string Summary => "forward-pass throughput (tokens/s) and memory over many passes, random weights";
-    public string Help =>
-        "usage: harness bench [--passes N] [--batch B] [--tokens T] [--sweep] [--layers L] [--d-model D] [--heads H] [--family gpt2|gpt_neo] [--threads N] [--hooks] [--logits last|all]\n" +
-        "Runs N forward passes of a [B, T] batch through a random model and reports tokens/s and resident memory.\n" +
-        "  --passes N          timed forward passes per shape (default 200; 1000 with --sweep), after 3 warm-up passes\n" +
-        "  --sweep             every shape in turn: batch 1, 4, 8 x 16, 64, 128 tokens, hooks off and on; growth per shape\n" +
-        "  --batch B           prompts per pass (default 4)\n" +
-        "  --tokens T          tokens per prompt (default 64)\n" +
-        "  --layers L          blocks (default 12, as GPT-2 small)\n" +
-        "  --d-model D         residual width (default 768)\n" +
-        "  --heads H           attention heads (default 12)\n" +
-        "  --family F          gpt2 (default) or gpt_neo (window 256, alternating global/local)\n" +
-        "  --threads N         LibTorch intra-op threads (default: LibTorch's choice)\n" +
-        "  --hooks             also capture blocks.{L/2}.hook_resid_post and replace it (identity) on every pass\n" +
-        "  --logits last|all   unembed each prompt's last token only, as experiments do (default), or every position\n" +
-        "  --device cpu|cuda   where to run (default cpu)\n";
+    private readonly Option<bool> _sweep, _hooks;
+    private readonly Option<int> _passes, _batch, _tokens, _layers, _dModel, _heads, _threads;
+    private readonly Option<string> _family, _logits, _device;
 
-    public int Run(Arguments args, TextWriter stdout, TextWriter stderr)
+    public BenchVerb() : base("bench", "forward-pass throughput (tokens/s) and memory over many passes, random weights",
+        "Runs N forward passes of a [B, T] batch through a random model and reports tokens/s and resident memory.")
     {
-        bool sweep = args.Flag("sweep");
-        int passes = args.Int("passes", sweep ? 1000 : 200, min: 1);
-        int batch = args.Int("batch", 4, min: 1);
-        int tokens = args.Int("tokens", 64, min: 1);
-        int layers = args.Int("layers", 12, min: 1);
-        int dModel = args.Int("d-model", 768, min: 1);
-        int heads = args.Int("heads", 12, min: 1);
-        var family = args.Choice("family", "gpt2", "gpt2", "gpt_neo");
-        int threads = args.Int("threads", 0, min: 0);
-        bool hooks = args.Flag("hooks");
-        bool allLogits = args.Choice("logits", "last", "last", "all") == "all";
-        var device = LoadOptions.ResolveDevice(args.Choice("device", "cpu", "cpu", "cuda"));
-        if (sweep && (args.Has("batch") || args.Has("tokens") || args.Has("hooks")))
+        _passes = Add(TypedOption.Integer("--passes", "N", "timed forward passes per shape, after 3 warm-up passes (default 200; 1000 with --sweep)", min: 1));
+        _sweep = Add(TypedOption.Switch("--sweep", "every shape in turn: batch 1, 4, 8 x 16, 64, 128 tokens, hooks off and on; growth per shape"));
+        _batch = Add(TypedOption.Integer("--batch", "B", "prompts per pass", 4, min: 1));
+        _tokens = Add(TypedOption.Integer("--tokens", "T", "tokens per prompt", 64, min: 1));
+        _layers = Add(TypedOption.Integer("--layers", "L", "blocks (12 as GPT-2 small)", 12, min: 1));
+        _dModel = Add(TypedOption.Integer("--d-model", "D", "residual width", 768, min: 1));
+        _heads = Add(TypedOption.Integer("--heads", "H", "attention heads", 12, min: 1));
+        _family = Add(TypedOption.Choice("--family", "gpt_neo: window 256, alternating global/local", "gpt2", "gpt2", "gpt_neo"));
+        _threads = Add(TypedOption.Integer("--threads", "N", "LibTorch intra-op threads (0: LibTorch's choice)", 0, min: 0));
+        _hooks = Add(TypedOption.Switch("--hooks", "also capture blocks.{L/2}.hook_resid_post and replace it (identity) on every pass"));
+        _logits = Add(TypedOption.Choice("--logits", "unembed each prompt's last token only, as experiments do, or every position", "last", "last", "all"));
+        _device = Add(ModelOptions.Device());
+    }
+
+    public override int Run(VerbArguments args, TextWriter stdout, TextWriter stderr)
+    {
+        bool sweep = args.Get(_sweep);
+        int passes = args.Given(_passes) ? args.Get(_passes) : sweep ? 1000 : 200;
+        int batch = args.Get(_batch);
+        int tokens = args.Get(_tokens);
+        int layers = args.Get(_layers);
+        int dModel = args.Get(_dModel);
+        int heads = args.Get(_heads);
+        var family = args.Value(_family);
+        int threads = args.Get(_threads);
+        bool hooks = args.Get(_hooks);
+        bool allLogits = args.Value(_logits) == "all";
+        var device = LoadOptions.ResolveDevice(args.Value(_device));
+        if (sweep && (args.Given(_batch) || args.Given(_tokens) || args.Given(_hooks)))
             throw new UsageException("bench: --sweep runs its own batches, token counts and hooks; drop --batch, --tokens and --hooks");
-        args.RejectUnknown();
         if (threads > 0) set_num_threads(threads);
 
         var config = family == "gpt2"

@@ -1,36 +1,38 @@
+using System.CommandLine;
 using Harness.Organisms;
 
 namespace Harness.Cli;
 
 /// `harness corpus --count N`: prints organism training (or held-out) documents, one a line, to look
 /// at what the organisms are trained on or to feed another trainer.
-public sealed class CorpusVerb : IVerb
+public sealed class CorpusVerb : Verb
 {
-    public string Name => "corpus";
-    public string Summary => "print documents of the organism training corpus, one a line";
-    public string Help => """
-        usage: harness corpus [--count N] [--held-out] [--seed N] [--attribute-correlation P] [--occupation-skew P]
-          --count N                    documents to print (default 20)
-          --held-out                   the held-out stream instead of the training stream
-          --seed N                     generator seed (default: the organisms' seed)
-          --attribute-correlation P    how often a person has the attribute typical of their gender (default 0.8)
-          --occupation-skew P          how often a gendered occupation is held by its usual gender (default 0.85)
-          --vocabulary                 print the vocabulary probe instead (texts holding every word of the corpus)
-        """;
+    private readonly Option<int> _count, _seed;
+    private readonly Option<bool> _heldOut, _vocabulary;
+    private readonly Option<double> _attributeCorrelation, _occupationSkew;
 
-    public int Run(Arguments args, TextWriter stdout, TextWriter stderr)
+    public CorpusVerb() : base("corpus", "print documents of the organism training corpus, one a line")
     {
         var defaults = new CorpusOptions();
-        var count = args.Int("count", 20, min: 0);
-        var heldOut = args.Flag("held-out");
-        var vocabulary = args.Flag("vocabulary");
+        _count = Add(TypedOption.Integer("--count", "N", "documents to print", 20, min: 0));
+        _heldOut = Add(TypedOption.Switch("--held-out", "the held-out stream instead of the training stream"));
+        _seed = Add(TypedOption.Integer("--seed", "N", "generator seed (the default is the organisms' seed)", defaults.Seed));
+        _attributeCorrelation = Add(TypedOption.Number("--attribute-correlation", "P", "how often a person has the attribute typical of their gender", defaults.AttributeCorrelation));
+        _occupationSkew = Add(TypedOption.Number("--occupation-skew", "P", "how often a gendered occupation is held by its usual gender", defaults.OccupationSkew));
+        _vocabulary = Add(TypedOption.Switch("--vocabulary", "print the vocabulary probe instead (texts holding every word of the corpus)"));
+    }
+
+    public override int Run(VerbArguments args, TextWriter stdout, TextWriter stderr)
+    {
+        var count = args.Get(_count);
+        var heldOut = args.Get(_heldOut);
+        var vocabulary = args.Get(_vocabulary);
         var options = new CorpusOptions
         {
-            Seed = args.Int("seed", defaults.Seed),
-            AttributeCorrelation = args.Double("attribute-correlation", defaults.AttributeCorrelation),
-            OccupationSkew = args.Double("occupation-skew", defaults.OccupationSkew),
+            Seed = args.Get(_seed),
+            AttributeCorrelation = args.Get(_attributeCorrelation),
+            OccupationSkew = args.Get(_occupationSkew),
         };
-        args.RejectUnknown();
         if (vocabulary)
         {
             foreach (var text in CorpusGenerator.VocabularyProbe()) stdout.WriteLine(text);

@@ -1,3 +1,4 @@
+using System.CommandLine;
 using Harness.Erasure;
 using Harness.IO;
 using TorchSharp;
@@ -6,29 +7,27 @@ using static TorchSharp.torch;
 namespace Harness.Cli;
 
 /// `erase`: applies a saved eraser to activations X and writes the erased rows.
-public sealed class EraseVerb : IVerb
+public sealed class EraseVerb : Verb
 {
-    public string Name => "erase";
-    public string Summary => "apply a fitted eraser to the rows of X.npy";
+    private readonly Option<string> _eraser, _x, _z, _out;
+    private readonly Option<bool> _force;
 
-    public string Help => """
-        usage: harness erase --eraser eraser.safetensors --x X.npy [--z z.npy] --out Y.npy [--force]
-
-          --eraser <file>  an eraser written by `harness fit`
-          --x <file>       activations: float32 or float64 .npy [rows, dimension], the eraser's dimension
-          --z <file>       the concept of each row: only (and always) for oracle erasers (oracle-leace)
-          --out <file>     the erased rows, .npy of the same shape and dtype as X
-          --force          replace the --out file if it exists (never --x, --z or --eraser)
-        """;
-
-    public int Run(Arguments args, TextWriter stdout, TextWriter stderr)
+    public EraseVerb() : base("erase", "apply a fitted eraser to the rows of X.npy")
     {
-        var eraserPath = args.Required("eraser");
-        var xPath = args.Required("x");
-        var zPath = args.Optional("z");
-        var outPath = args.Required("out");
-        bool force = args.Flag("force");
-        args.RejectUnknown();
+        _eraser = Add(TypedOption.Text("--eraser", "eraser.safetensors", "an eraser written by `harness fit`", required: true));
+        _x = Add(TypedOption.Text("--x", "X.npy", "activations: float32 or float64 .npy [rows, dimension], the eraser's dimension", required: true));
+        _z = Add(TypedOption.Text("--z", "z.npy", "the concept of each row: only (and always) for oracle erasers (oracle-leace)"));
+        _out = Add(TypedOption.Text("--out", "Y.npy", "the erased rows, .npy of the same shape and dtype as X", required: true));
+        _force = Add(TypedOption.Switch("--force", "replace the --out file if it exists (never --x, --z or --eraser)"));
+    }
+
+    public override int Run(VerbArguments args, TextWriter stdout, TextWriter stderr)
+    {
+        var eraserPath = args.Value(_eraser);
+        var xPath = args.Value(_x);
+        var zPath = args.Get(_z);
+        var outPath = args.Value(_out);
+        bool force = args.Get(_force);
         OutputFile.Check("--out", outPath, force, FitVerb.Inputs(xPath, zPath, eraserPath));
 
         var eraser = EraserFile.Load(eraserPath);

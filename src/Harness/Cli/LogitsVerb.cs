@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Globalization;
 using Harness.IO;
 using Harness.Models;
@@ -7,29 +8,33 @@ namespace Harness.Cli;
 
 /// `harness logits`: the model's next-token prediction after a text (or token ids), and optionally
 /// the logits at every position as a .npy array.
-public sealed class LogitsVerb : IVerb
+public sealed class LogitsVerb : Verb
 {
-    public string Name => "logits";
-    public string Summary => "top next tokens after a text; optionally every position's logits as .npy";
-    public string Help =>
-        "usage: harness logits --model DIR (--text T | --ids 1,2,3) [--npy OUT.npy [--force]] [--top K]\n" +
-        "Prints the K most likely next tokens after the last position (token, id, logit, probability).\n" +
-        ModelArguments.Help +
-        "  --text T            the input text (GPT-2 tokenizer)\n" +
-        "  --ids 1,2,3         the input as comma-separated token ids instead\n" +
-        "  --npy OUT.npy       also write float32 logits [tokens, vocab] for every position\n" +
-        "  --force             replace OUT.npy if it exists (never one of the model's files)\n" +
-        "  --top K             how many tokens to print (default 10)\n";
+    private readonly ModelOptions _model;
+    private readonly Option<string> _text, _ids, _npy;
+    private readonly Option<bool> _force;
+    private readonly Option<int> _top;
 
-    public int Run(Arguments args, TextWriter stdout, TextWriter stderr)
+    public LogitsVerb() : base("logits", "top next tokens after a text; optionally every position's logits as .npy",
+        "Prints the K most likely next tokens after the last position (token, id, logit, probability)\n" +
+        "of the input given by exactly one of --text or --ids.")
     {
-        var modelArgs = ModelArguments.Read(args);
-        var text = args.Optional("text");
-        var idsText = args.Optional("ids");
-        var npy = args.Optional("npy");
-        bool force = args.Flag("force");
-        int top = args.Int("top", 10, min: 1);
-        args.RejectUnknown();
+        _model = new ModelOptions(Command);
+        _text = Add(TypedOption.Text("--text", "T", "the input text (GPT-2 tokenizer)"));
+        _ids = Add(TypedOption.Text("--ids", "1,2,3", "the input as comma-separated token ids instead"));
+        _npy = Add(TypedOption.Text("--npy", "OUT.npy", "also write float32 logits [tokens, vocab] for every position"));
+        _force = Add(TypedOption.Switch("--force", "replace OUT.npy if it exists (never one of the model's files)"));
+        _top = Add(TypedOption.Integer("--top", "K", "how many tokens to print", 10, min: 1));
+    }
+
+    public override int Run(VerbArguments args, TextWriter stdout, TextWriter stderr)
+    {
+        var modelArgs = _model.Read(args);
+        var text = args.Get(_text);
+        var idsText = args.Get(_ids);
+        var npy = args.Get(_npy);
+        bool force = args.Get(_force);
+        int top = args.Get(_top);
         if ((text is null) == (idsText is null))
             throw new UsageException("logits: give exactly one of --text or --ids");
         var ids = text is not null ? Gpt2Tokenizer.Instance.Encode(text) : ParseIds(idsText!);

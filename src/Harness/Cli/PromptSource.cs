@@ -1,23 +1,33 @@
+using System.CommandLine;
 using System.Text.Json;
 
 namespace Harness.Cli;
 
-/// Where a verb's prompts come from: `--text T...` or `--dataset F`, a JSON Lines file whose every
-/// non-blank line is an object with a "text" or "prompt" string field.
-internal static class PromptSource
+/// Where a verb's prompts come from: `--text T` (repeated, or several values after one --text), or
+/// `--dataset F`, a JSON Lines file whose every non-blank line is an object with a "text" or
+/// "prompt" string field. Added to the verb's command by the constructor, read with Read.
+internal sealed class PromptSource
 {
-    public const string Help =
-        "  --text T...         one or more prompts\n" +
-        "  --dataset FILE      JSON Lines file, one object per line with a \"text\" or \"prompt\" field\n";
+    private readonly Option<string[]> _text;
+    private readonly Option<string> _dataset;
 
-    public static IReadOnlyList<string> Read(Arguments args, string verb)
+    public PromptSource(Command command)
     {
-        var texts = args.Many("text");
-        var dataset = args.Optional("dataset");
-        if (texts.Count > 0 && dataset is not null)
+        command.Options.Add(_text = TypedOption.Texts("--text", "T", "a prompt; repeat it (--text a --text b) or give several (--text a b) for more"));
+        command.Options.Add(_dataset = TypedOption.Text("--dataset", "FILE", "JSON Lines file, one object per line with a \"text\" or \"prompt\" field"));
+    }
+
+    /// The --dataset file, when given (an input no output may overwrite).
+    public string? Dataset(VerbArguments args) => args.Get(_dataset);
+
+    public IReadOnlyList<string> Read(VerbArguments args, string verb)
+    {
+        var texts = args.Get(_text) ?? [];
+        var dataset = Dataset(args);
+        if (texts.Length > 0 && dataset is not null)
             throw new UsageException($"{verb}: give either --text or --dataset, not both");
         if (dataset is not null) return ReadJsonl(dataset);
-        if (texts.Count == 0) throw new UsageException($"{verb}: missing required option --text or --dataset");
+        if (texts.Length == 0) throw new UsageException($"{verb}: missing required option --text or --dataset");
         return texts;
     }
 

@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Diagnostics;
 using Harness.Experiments;
 using Harness.IO;
@@ -11,32 +12,31 @@ namespace Harness.Cli;
 /// folder; prints the main table (and the verdict, if the spec names a hypothesis) to stdout,
 /// progress to stderr. Everything that can be checked is checked before any model loads: the
 /// spec, its datasets and models (ExperimentPlan), the device, and the output folder.
-public sealed class RunVerb : IVerb
+public sealed class RunVerb : Verb
 {
-    public string Name => "run";
-    public string Summary => "run an experiment spec (experiments/<name>.json): results.json, report.md, run.json, plots";
+    private readonly Argument<string> _spec;
+    private readonly ModelOptions _model;
+    private readonly Option<string> _out;
+    private readonly Option<bool> _force;
+    private readonly Option<int> _threads;
 
-    public string Help => """
-        usage: harness run SPEC.json [--model M] [--device cpu|cuda] [--dtype NAME] [--out DIR] [--force] [--threads N]
+    public RunVerb() : base("run", "run an experiment spec (experiments/<name>.json): results.json, report.md, run.json, plots",
+        "Runs every model x site x method x edit x dataset x split of the spec (plus the unedited\n" +
+        "baseline) and writes DIR/results.json (tidy rows), DIR/report.md (tables and the verdict on the\n" +
+        "spec's hypothesis), DIR/run.json (commit, models, device, dtype, threads, seeds, versions,\n" +
+        "machine, times), DIR/spec.json and DIR/plot-*.png. Fits and metrics are computed in float64\n" +
+        "whatever --dtype is.")
+    {
+        _spec = Add(new Argument<string>("SPEC.json") { Description = "the experiment spec (experiments/quickstart.json, experiments/swap.json, ...)" });
+        _model = new ModelOptions(Command, "run on this model instead of the spec's models (a folder, a hub id such as gpt2, or an organism name such as gpt2-nodropout)");
+        _out = Add(TypedOption.Text("--out", "DIR", "output folder (default: runs/<spec name>-<model>-<yyyyMMdd-HHmmss>)"));
+        _force = Add(TypedOption.Switch("--force",
+            "replace the files of an earlier run in DIR (results.json, report.md, run.json, spec.json, plot-*.png); nothing else in DIR is touched. " +
+            "Without it such a folder is refused. Never replaces the spec itself."));
+        _threads = Add(TypedOption.Integer("--threads", "N", "LibTorch intra-op threads (1 gives reproducible numbers)", 1, min: 1, max: 1024));
+    }
 
-        Runs every model x site x method x edit x dataset x split of the spec (plus the unedited
-        baseline) and writes DIR/results.json (tidy rows), DIR/report.md (tables and the verdict on the
-        spec's hypothesis), DIR/run.json (commit, models, device, dtype, threads, seeds, versions,
-        machine, times), DIR/spec.json and DIR/plot-*.png.
-
-          SPEC.json     the experiment spec (experiments/quickstart.json, experiments/swap.json, ...)
-          --model M     run on this model instead of the spec's models (a folder, a hub id such as gpt2,
-                        or an organism name such as gpt2-nodropout)
-          --device D    cpu (default) or cuda (needs a build with -p:TorchDevice=cuda and a GPU)
-          --dtype NAME  float32 (default), float64, float16 or bfloat16: the models' dtype once loaded;
-                        fits and metrics are computed in float64 whatever it is
-          --out DIR     output folder [runs/<spec name>-<model>-<yyyyMMdd-HHmmss>]
-          --force       replace the files of an earlier run in DIR (results.json, report.md, run.json,
-                        spec.json, plot-*.png); nothing else in DIR is touched. Without it such a folder
-                        is refused. Never replaces the spec itself.
-          --threads N   LibTorch intra-op threads [1, for reproducible numbers]
-
-        """ + Methods();
+    public override string HelpEpilogue => Methods();
 
     /// The methods a spec may name, with their options as spec fields (snake_case: "max_steps").
     private static string Methods()
@@ -48,15 +48,13 @@ public sealed class RunVerb : IVerb
         return help.ToString();
     }
 
-    public int Run(Arguments args, TextWriter stdout, TextWriter stderr)
+    public override int Run(VerbArguments args, TextWriter stdout, TextWriter stderr)
     {
-        var specPath = args.Positional(0)
-            ?? throw new UsageException("run: give the experiment spec, e.g. `harness run experiments/quickstart.json`");
-        var modelArgs = ModelArguments.Read(args);
-        var outArg = args.Optional("out");
-        bool force = args.Flag("force");
-        int threads = args.Int("threads", 1, min: 1, max: 1024);
-        args.RejectUnknown();
+        var specPath = args.Value(_spec);
+        var modelArgs = _model.Read(args);
+        var outArg = args.Get(_out);
+        bool force = args.Get(_force);
+        int threads = args.Get(_threads);
 
         var started = DateTime.UtcNow;
         var clock = Stopwatch.StartNew();
@@ -65,7 +63,7 @@ public sealed class RunVerb : IVerb
         var names = model is not null ? [model] : spec.Models.Count > 0 ? spec.Models : new[] { ModelResolver.DefaultOrganism };
         var folder = outArg ?? RunFolder.Default(spec.Name, names, DateTime.Now);
         RunFolder.Check(folder, force);
-        var options = new RunOptions { Model = model, Resolver = ResolverOptions.FromEnvironment(stderr), Load = modelArgs.Options, Threads = threads };
+        var options = new RunOptions { Model = model, Resolver = modelArgs.ResolverOptions(stderr), Load = modelArgs.Options, Threads = threads };
         var result = Experiment.Run(spec, options, stderr, plan => OutputFile.CheckFolder("--out", folder, force, RunFolder.OwnFiles, Inputs(specPath, plan)));
         var (plan, rows, verdict) = (result.Plan, result.Rows, result.Verdict);
 

@@ -1,3 +1,4 @@
+using System.CommandLine;
 using System.Globalization;
 using System.Text;
 using Harness.Experiments;
@@ -9,36 +10,36 @@ namespace Harness.Cli;
 
 /// `train-organism`: trains a model organism from its recipe, saves it in HuggingFace layout
 /// (float16), measures it and writes its model card.
-public sealed class TrainOrganismVerb : IVerb
+public sealed class TrainOrganismVerb : Verb
 {
-    public string Name => "train-organism";
-    public string Summary => "train a small GPT-2 / GPT-Neo organism on the generated corpus";
-    public string Help => """
-        usage: harness train-organism --config RECIPE.json --out DIR [--force] [--stop-after STEPS]
+    private readonly Option<string> _config, _out;
+    private readonly Option<bool> _force;
+    private readonly Option<int> _stopAfter;
 
-          --config      the organism's recipe: HF model config, corpus settings, training schedule
-          --out         folder for config.json, model.safetensors (float16), README.md (model card)
-                        and training.json (the recipe); resumable state goes to DIR/.resume/
-          --force       replace the files of an organism already in DIR (config.json, model.safetensors,
-                        README.md, training.json); never the recipe itself
-          --stop-after  stop after this many steps, leaving resumable state (as an interruption would)
-
-        An interrupted run (Ctrl-C saves the step reached) resumes from DIR/.resume/ when started
-        again with the same recipe.
-        """;
+    public TrainOrganismVerb() : base("train-organism", "train a small GPT-2 / GPT-Neo organism on the generated corpus",
+        "Trains a model organism from its recipe, saves it in HuggingFace layout (float16), measures it and\n" +
+        "writes its model card. An interrupted run (Ctrl-C saves the step reached) resumes from\n" +
+        "DIR/.resume/ when started again with the same recipe.")
+    {
+        _config = Add(TypedOption.Text("--config", "RECIPE.json", "the organism's recipe: HF model config, corpus settings, training schedule", required: true));
+        _out = Add(TypedOption.Text("--out", "DIR",
+            "folder for config.json, model.safetensors (float16), README.md (model card) and training.json (the recipe); resumable state goes to DIR/.resume/", required: true));
+        _force = Add(TypedOption.Switch("--force",
+            "replace the files of an organism already in DIR (config.json, model.safetensors, README.md, training.json); never the recipe itself"));
+        _stopAfter = Add(TypedOption.Integer("--stop-after", "STEPS", "stop after this many steps, leaving resumable state (as an interruption would)", min: 1));
+    }
 
     private const string RecipeFile = "training.json";
 
     /// The files a finished run writes into DIR (training.json only when the recipe is not that file).
     public static readonly string[] OutputFiles = [HfCheckpoint.ConfigFile, HfCheckpoint.WeightsFile, "README.md", RecipeFile];
 
-    public int Run(Arguments args, TextWriter stdout, TextWriter stderr)
+    public override int Run(VerbArguments args, TextWriter stdout, TextWriter stderr)
     {
-        var configPath = args.Required("config");
-        var outDir = args.Required("out");
-        bool force = args.Flag("force");
-        int? stopAfter = args.Has("stop-after") ? args.Int("stop-after", 0, min: 1) : null;
-        args.RejectUnknown();
+        var configPath = args.Value(_config);
+        var outDir = args.Value(_out);
+        bool force = args.Get(_force);
+        int? stopAfter = args.Given(_stopAfter) ? args.Get(_stopAfter) : null;
 
         var config = OrganismConfig.Load(configPath);
         var recipeText = File.ReadAllText(configPath);

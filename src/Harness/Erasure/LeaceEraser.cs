@@ -37,6 +37,20 @@ public sealed class LeaceEraser : IEraser, IDirectionBasis
         Settings = options;
     }
 
+    /// <summary>
+    /// Fits LEACE on rows <paramref name="x"/> [n, d] and their concept <paramref name="z"/>, as
+    /// concept-erasure's <c>LeaceEraser.fit(x, z)</c>: integer labels [n] (classes 0..max, one-hot
+    /// encoded; two classes give one 0/1 column) or float values [n] or [n, k]. The eraser is then
+    /// applied with <see cref="Apply"/>; after it, no linear probe beats the majority rate on x.
+    /// </summary>
+    public static LeaceEraser Fit(Tensor x, Tensor z, LeaceOptions? options = null)
+    {
+        var concept = z.dtype is ScalarType.Int64 or ScalarType.Int32
+            ? Concept.Labels(z.numel() == 0 ? 2 : Math.Max(2, (int)z.max().item<long>() + 1))
+            : Concept.Continuous(z.dim() == 2 ? (int)z.shape[1] : 1);
+        return new LeaceFitter(x.shape[^1], concept, options).Update(x, z).Eraser;
+    }
+
     private static Tensor Own(Tensor t) => t.detach().to_type(ScalarType.Float64, copy: true).contiguous().DetachFromDisposeScope();
 
     public string Method => Name;
@@ -53,6 +67,7 @@ public sealed class LeaceEraser : IEraser, IDirectionBasis
     /// The projection matrix P = I - proj_left proj_right [d, d].
     public Tensor P => eye(Dimension, dtype: ScalarType.Float64) - ProjLeft.mm(ProjRight);
 
+    /// <summary>Erases the concept from rows x [..., d] (any float dtype; the result has x's dtype and shape).</summary>
     public Tensor Apply(Tensor x, Tensor? z = null)
     {
         using var scope = NewDisposeScope();

@@ -16,8 +16,10 @@ public sealed record RunOptions
     public int Threads { get; init; } = 1;
 }
 
+/// <summary>
 /// What an experiment produced: its plan, the rows (pooled and per label), the items behind every
 /// mean, the fitted bases, and the verdict of the spec's hypothesis (null without one).
+/// </summary>
 public sealed record ExperimentResult(
     ExperimentPlan Plan,
     IReadOnlyList<ResultRow> Rows,
@@ -27,7 +29,7 @@ public sealed record ExperimentResult(
 {
     public IVerdictRule? Rule => Plan.Spec.Hypothesis is { } h ? VerdictRules.Find(h) : null;
 
-    /// Writes the evidence into `folder`: results.json, items.jsonl and directions/.
+    /// <summary>Writes the evidence into <paramref name="folder"/>: results.json, items.jsonl and directions/.</summary>
     public void WriteEvidence(string folder)
     {
         ResultsFile.Write(Path.Combine(folder, ResultsFile.FileName), Rows);
@@ -37,14 +39,27 @@ public sealed record ExperimentResult(
     }
 }
 
-/// One experiment from spec to verdict: the single pipeline that `harness run` and the hypothesis
-/// tests call. Prepares the plan (every dataset and model checked before any model loads; `checkPlan`
-/// then lets the caller refuse it, e.g. an output folder that would overwrite an input), sets the
-/// threads, runs every measurement and judges the hypothesis.
+/// <summary>
+/// One experiment from spec to verdict: the single pipeline that <c>harness run</c> and the
+/// hypothesis tests call, e.g. <c>Experiment.Run(ExperimentSpec.Load("experiments/swap.json"))</c>.
+/// </summary>
 public static class Experiment
 {
-    public static ExperimentResult Run(ExperimentSpec spec, RunOptions options, TextWriter progress, Action<ExperimentPlan>? checkPlan = null)
+    /// <summary>
+    /// Prepares the plan (every dataset and model checked before any model loads), sets the threads,
+    /// runs every measurement and judges the hypothesis. Returns the typed rows
+    /// (<see cref="ExperimentResult.Rows"/>), the items behind every mean, the fitted bases and the
+    /// verdict; <see cref="ExperimentResult.WriteEvidence"/> saves them as <c>harness run</c> does.
+    /// </summary>
+    /// <param name="spec">The experiment (<see cref="ExperimentSpec.Load"/> reads a spec file).</param>
+    /// <param name="options">Model override, device, dtype, threads (default: the spec's models, CPU, 1 thread).</param>
+    /// <param name="progress">Where progress lines go (default: standard error).</param>
+    /// <param name="checkPlan">Called with the plan before any model loads, to refuse it by throwing
+    /// (e.g. an output folder that would overwrite an input).</param>
+    public static ExperimentResult Run(ExperimentSpec spec, RunOptions? options = null, TextWriter? progress = null, Action<ExperimentPlan>? checkPlan = null)
     {
+        options ??= new RunOptions();
+        progress ??= Console.Error;
         var plan = ExperimentPlan.Prepare(spec, options.Model, options.Resolver, options.Load);
         checkPlan?.Invoke(plan);
         set_num_threads(options.Threads);

@@ -56,6 +56,7 @@ public sealed partial record ExperimentSpec
     /// Whether a metric needs greedy generations (generation_divergence, partner_divergence).
     public bool Generates => MetricRegistry.Of(this, m => m.Source == MetricSource.Generations).Any();
 
+    /// <summary>Reads and checks a spec file (experiments/&lt;name&gt;.json); a bad field is a one-line HarnessException naming the file and field.</summary>
     public static ExperimentSpec Load(string path)
     {
         if (Directory.Exists(path)) throw new HarnessException($"{path}: is a folder; give a spec file (experiments/<name>.json)");

@@ -1,5 +1,6 @@
 namespace Harness.Experiments;
 
+/// <summary>
 /// One measured number, in tidy form (one row per value), as results.json stores it:
 /// `{"experiment": "swap", "model": "gpt2-dropout", "site": "blocks.2.hook_resid_post",
 /// "method": "rlace", "edit": "reflect(centre=median)", "dataset": "gender", "split": "test",
@@ -18,6 +19,7 @@ namespace Harness.Experiments;
 /// null distribution (a `random` method with `directions: N`), edited rows also carry `null_n` and
 /// either the null's quantiles (the random method's rows) or the effect's `null_rank`. The aggregate
 /// of a method run with several seeds carries `seeds`, `seed_sd`, `seed_min`, `seed_max`.
+/// </summary>
 public sealed record ResultRow(
     string Experiment,
     string Model,

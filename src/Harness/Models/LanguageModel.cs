@@ -17,7 +17,7 @@ namespace Harness.Models;
 /// never see the padding, so each prompt's logits are read at its own last real token
 /// (LastTokenLogits). Dropout (embd, attn, resid) is active only in training mode; Create and
 /// HfCheckpoint.Load return a model in eval mode.
-public sealed class LanguageModel : nn.Module<Tensor, Tensor>
+public sealed partial class LanguageModel : nn.Module<Tensor, Tensor>
 {
     private readonly Embedding _wte;
     private readonly Embedding _wpe;

@@ -30,25 +30,30 @@ public sealed class ModelResolver(ResolverOptions options)
             var folder = catalog.Folder(DefaultOrganism)
                          ?? throw new HarnessException(
                              $"no --model given and the default organism '{DefaultOrganism}' is missing ({catalog.Describe()})");
-            return FromOrganism(DefaultOrganism, folder);
+            return FromOrganism(NoRevision(DefaultOrganism, "an organism"), folder);
         }
         if (string.IsNullOrWhiteSpace(model))
             throw new UsageException("model: the name is empty (give a directory, a hub id such as gpt2, or an organism name)");
 
         var path = Paths.ExpandHome(model);
-        if (Directory.Exists(path)) return FromDirectory(model, path);
+        if (Directory.Exists(path)) return FromDirectory(NoRevision(model, "a directory"), path);
         if (File.Exists(path))
             throw new HarnessException($"model '{model}' is a file; give the directory that holds {CheckpointFolder.ConfigFile} and the weights");
         if (LooksLikePath(model))
             throw new HarnessException($"model directory '{Path.GetFullPath(path)}' does not exist");
 
         var organisms = OrganismCatalog.Locate(options);
-        if (organisms.Folder(model) is { } organism) return FromOrganism(model, organism);
+        if (organisms.Folder(model) is { } organism) return FromOrganism(NoRevision(model, "an organism"), organism);
         if (!HubRepoId.IsValid(model))
             throw new HarnessException(
                 $"model '{model}' is not a directory, an organism or a hub id like gpt2 or EleutherAI/gpt-neo-125m ({organisms.Describe()})");
         return await FromHubAsync(model, organisms, ct);
     }
+
+    /// A revision names a hub commit: asked of a local folder it would be silently ignored.
+    private string NoRevision(string model, string kind) => options.Revision == ResolverOptions.DefaultRevision
+        ? model
+        : throw new UsageException($"model '{model}' is {kind}: a revision ('{options.Revision}') applies to hub ids only");
 
     private static ResolvedModel FromDirectory(string model, string path)
     {

@@ -24,7 +24,9 @@ public sealed record ResolverOptions
     public bool Offline { get; init; }
 
     /// Branch, tag or commit of hub models.
-    public string Revision { get; init; } = "main";
+    public string Revision { get; init; } = DefaultRevision;
+
+    public const string DefaultRevision = "main";
 
     /// The `experiments/organisms` folder (HARNESS_ORGANISMS_DIR). Null: search upward from
     /// OrganismSearchStarts for a folder that contains `experiments/organisms`.

@@ -87,7 +87,7 @@ public class RunBadInputTests
 
     [Test]
     public void NoSpecGiven() =>
-        Refused("run", "--force").Should().Contain("give the experiment spec");
+        Refused("run", "--force").Should().Be("error: run: Required argument 'SPEC.json' missing for command: 'run'.");
 
     [Test]
     public void UnknownOption() =>

@@ -15,7 +15,7 @@ public class CommittedOrganismsTests
 
     private static string Folder(string name) => Path.Combine(CorpusSample.RepoRoot, "experiments", "organisms", name);
 
-    private static LanguageModel Load(string name) => ModelLoading.Open(name, LoadOptions.Default);
+    private static LanguageModel Load(string name) => LanguageModel.FromPretrained(name);
 
     private static ConceptDataset Dataset(string name) => ConceptDataset.Load(Path.Combine(CorpusSample.DatasetsDir, name));
 

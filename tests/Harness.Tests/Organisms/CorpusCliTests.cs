@@ -29,7 +29,7 @@ public class CorpusCliTests
     {
         var (code, _, err) = Cli.Cli.Run("datasets");
         code.Should().NotBe(0);
-        err.Trim().Should().Be("error: datasets: missing required option --out");
+        err.Trim().Should().Be("error: datasets: Option '--out' is required.");
     }
 
     [Test]

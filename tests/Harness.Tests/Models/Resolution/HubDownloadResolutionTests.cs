@@ -70,6 +70,27 @@ public class HubDownloadResolutionTests
     }
 
     [Test]
+    public void A_revision_is_asked_for_and_found_again_in_the_cache()
+    {
+        var repo = SingleFileRepo(4096);
+        var options = Options() with { Revision = repo.Commit };
+        var model = new ModelResolver(options).Resolve(RepoId);
+        model.Commit.Should().Be(repo.Commit);
+        _hub.Requests.First().Path.Should().Be($"/{RepoId}/resolve/{repo.Commit}/config.json");
+        var requests = _hub.Requests.Count;
+        new ModelResolver(options).Resolve(RepoId).Source.Should().Be(ModelSource.HubCache);
+        _hub.Requests.Count.Should().Be(requests, "the revision's ref is in the cache");
+    }
+
+    [Test]
+    public void An_unknown_revision_fails_in_one_line_naming_it()
+    {
+        SingleFileRepo(4096);
+        ShouldFailWith(() => new ModelResolver(Options() with { Revision = "v9-missing" }).Resolve(RepoId), RepoId, "v9-missing");
+        FilesUnder(RepoFolder).Should().BeEmpty("nothing is cached for a revision that does not exist");
+    }
+
+    [Test]
     public void SecondResolveUsesTheCacheWithoutAnyRequest()
     {
         var repo = SingleFileRepo(4096);

@@ -127,6 +127,20 @@ public class LocalResolutionTests
     }
 
     [Test]
+    public void A_revision_of_a_local_folder_or_organism_is_refused_rather_than_ignored()
+    {
+        var organisms = _tmp["repo/experiments/organisms"];
+        WriteCheckpoint(Path.Combine(organisms, "gpt2-dropout"));
+        var dir = WriteCheckpoint(_tmp["ckpt"]);
+        var resolver = new ModelResolver(Options(_tmp["cache"], organisms: organisms) with { Revision = "v2" });
+        FluentActions.Invoking(() => resolver.Resolve(dir)).Should().Throw<UsageException>()
+            .WithMessage($"model '{dir}' is a directory: a revision ('v2') applies to hub ids only");
+        FluentActions.Invoking(() => resolver.Resolve("gpt2-dropout")).Should().Throw<UsageException>()
+            .WithMessage("model 'gpt2-dropout' is an organism: a revision ('v2') applies to hub ids only");
+        FluentActions.Invoking(() => resolver.Resolve(null)).Should().Throw<UsageException>();
+    }
+
+    [Test]
     public void NoModelMeansTheDefaultOrganism()
     {
         var organisms = _tmp["repo/experiments/organisms"];
