@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Harness.Experiments;
 using Harness.Hooks;
 using Harness.IO;
 using Harness.Models;
@@ -53,26 +54,8 @@ public sealed class ActivationsVerb : Verb
         OutputFile.Check("--npy", npy, force, inputs);
         var model = modelArgs.Open(Name, resolved, stderr);
         using var outer = NewDisposeScope();
-        using var noGrad = no_grad();
-        var parts = new List<Tensor>();
-        for (int start = 0; start < prompts.Count; start += batchSize)
-        {
-            Interruption.ThrowIfRequested();
-            var chunk = prompts.Skip(start).Take(batchSize).ToList();
-            using (var scope = NewDisposeScope())
-            using (var capture = model.Hooks.Capture(site))
-            using (var batch = TokenBatch.RightPadded(chunk, model.Device))
-            {
-                model.FinalHidden(batch.Ids);
-                var acts = capture.Last; // [batch, tokens, d]
-                var rows = positions == "last"
-                    ? acts.index(TensorIndex.Tensor(arange(chunk.Count, device: acts.device)), TensorIndex.Tensor(batch.LastPositions()))
-                    : cat(chunk.Select((p, b) => acts[b, TensorIndex.Slice(0, p.Length)]).ToArray(), 0);
-                parts.Add(rows.to(ScalarType.Float32).cpu().MoveToOuterDisposeScope());
-            }
-            stderr.WriteLine($"activations: {Math.Min(start + batchSize, prompts.Count)}/{prompts.Count} prompts");
-        }
-        var all = cat(parts, 0);
+        stderr.WriteLine($"activations: {prompts.Count} prompts, {batchSize} per forward pass");
+        var (all, _) = ModelPasses.Capture(model, site, prompts, positions == "last" ? Positions.Last : Positions.All, batchSize);
         Npy.Write(npy, all);
         stdout.WriteLine($"wrote {npy}: [{all.shape[0]}, {all.shape[1]}] float32 ({site}, positions {positions}, {prompts.Count} prompts)");
         return 0;

@@ -46,7 +46,7 @@ public sealed class LeaceEraser : IEraser, IDirectionBasis
     public static LeaceEraser Fit(Tensor x, Tensor z, LeaceOptions? options = null)
     {
         var concept = z.dtype is ScalarType.Int64 or ScalarType.Int32
-            ? Concept.Labels(z.numel() == 0 ? 2 : Math.Max(2, (int)z.max().item<long>() + 1))
+            ? Concept.Labels(z.numel() == 0 ? 2 : Math.Max(2, (int)z.max().to_type(ScalarType.Int64).item<long>() + 1))
             : Concept.Continuous(z.dim() == 2 ? (int)z.shape[1] : 1);
         return new LeaceFitter(x.shape[^1], concept, options).Update(x, z).Eraser;
     }

@@ -66,7 +66,7 @@ public static class ModelPasses
     private static Tensor LastHidden(LanguageModel model, TokenBatch tokens, int count, SiteActivations? start, int index)
     {
         var hidden = start is null ? model.FinalHidden(tokens.Ids) : model.FinalHiddenFrom(start.Site, start.Batches[index]);
-        return hidden.index(TensorIndex.Tensor(arange(count, device: model.Device)), TensorIndex.Tensor(tokens.LastPositions()));
+        return tokens.AtLastTokens(hidden);
     }
 
     private static void CheckStart(SiteActivations? start, int count, int batchSize)
@@ -137,19 +137,9 @@ public static class ModelPasses
                 using var tokens = TokenBatch.RightPadded(batch, model.Device);
                 model.FinalHidden(tokens.Ids);
                 var acts = capture.Last;                                   // [b, t, d]
-                var rows = new List<long>();
-                var columns = new List<long>();
+                var selected = positions == Positions.All ? TokenBatch.RealTokens(acts, tokens.Lengths) : tokens.AtLastTokens(acts);
                 for (int b = 0; b < batch.Count; b++)
-                {
-                    int length = batch[b].Length;
-                    for (int p = positions == Positions.All ? 0 : length - 1; p < length; p++)
-                    {
-                        rows.Add(b);
-                        columns.Add(p);
-                        textOfRow.Add(offset + b);
-                    }
-                }
-                var selected = acts.index(TensorIndex.Tensor(tensor(rows.ToArray(), device: acts.device)), TensorIndex.Tensor(tensor(columns.ToArray(), device: acts.device)));
+                    textOfRow.AddRange(Enumerable.Repeat(offset + b, positions == Positions.All ? batch[b].Length : 1));
                 parts.Add(selected.to(ScalarType.Float32).cpu().DetachFromDisposeScope());
             }
             using var outer = NewDisposeScope();
@@ -182,15 +172,6 @@ public static class ModelPasses
             for (int b = 0; b < batch.Count; b++) result[offset + b] = sequences[b].Skip(batch[b].Length).ToArray();
         }
         return result;
-    }
-
-    /// bool [batch, tokens], true at the real (unpadded) tokens.
-    private static Tensor RealTokens(IReadOnlyList<int[]> batch, long tokens)
-    {
-        var flags = new bool[batch.Count * tokens];
-        for (int b = 0; b < batch.Count; b++)
-            for (int t = 0; t < batch[b].Length; t++) flags[b * tokens + t] = true;
-        return tensor(flags, [batch.Count, tokens]);
     }
 
     /// Consecutive batches of at most `size` items, with the index of each batch's first item.

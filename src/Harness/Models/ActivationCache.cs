@@ -17,6 +17,7 @@ public sealed class ActivationCache : IDisposable
     private readonly LanguageModel _model;
     private readonly IReadOnlyDictionary<string, Tensor> _activations;
     private readonly IReadOnlyList<string> _sites;
+    private Tensor? _lastLogits, _logits;
 
     internal ActivationCache(LanguageModel model, IReadOnlyDictionary<string, Tensor> activations, IReadOnlyList<int[]> tokens, IReadOnlyList<string> sites)
     {
@@ -24,6 +25,7 @@ public sealed class ActivationCache : IDisposable
         _activations = activations;
         _sites = sites.Distinct(StringComparer.Ordinal).ToArray();
         Tokens = tokens;
+        Lengths = tokens.Select(t => t.Length).ToArray();
     }
 
     /// <summary>The sites asked for (the final hidden state <c>ln_final</c> is always kept too, for the logits).</summary>
@@ -33,7 +35,7 @@ public sealed class ActivationCache : IDisposable
     public IReadOnlyList<int[]> Tokens { get; }
 
     /// <summary>Each prompt's length in tokens; later positions of its row are padding.</summary>
-    public IReadOnlyList<int> Lengths => Tokens.Select(t => t.Length).ToArray();
+    public IReadOnlyList<int> Lengths { get; }
 
     /// <summary>The activation [prompts, tokens, d] at a cached site.</summary>
     public Tensor this[string site] => _activations.TryGetValue(site, out var x)
@@ -41,35 +43,33 @@ public sealed class ActivationCache : IDisposable
         : throw new HarnessException($"site '{site}' was not cached (cached: {string.Join(", ", _activations.Keys)})");
 
     /// <summary>The activation at each prompt's own last token: [prompts, d].</summary>
-    public Tensor Last(string site)
-    {
-        var x = this[site];
-        var rows = arange(Tokens.Count, device: x.device);
-        var last = tensor(Tokens.Select(t => (long)t.Length - 1).ToArray(), device: x.device);
-        return x.index(TensorIndex.Tensor(rows), TensorIndex.Tensor(last));
-    }
+    public Tensor Last(string site) => TokenBatch.AtLastTokens(this[site], Lengths);
 
     /// <summary>
     /// The activations at every real (not padding) token, prompt after prompt: [total tokens, d];
     /// prompt b contributes <see cref="Lengths"/>[b] rows.
     /// </summary>
-    public Tensor AllPositions(string site)
+    public Tensor AllPositions(string site) => TokenBatch.RealTokens(this[site], Lengths);
+
+    /// <summary>Each prompt's next-token logits at its own last token: [prompts, vocab] (computed once, when first read).</summary>
+    public Tensor LastLogits => _lastLogits ??= Unembed(hidden => TokenBatch.AtLastTokens(hidden, Lengths));
+
+    /// <summary>The logits at every position: [prompts, tokens, vocab] (large: 50257 per position; computed once, when first read).</summary>
+    public Tensor Logits => _logits ??= Unembed(hidden => hidden);
+
+    /// The tied unembedding of (a selection of) the final hidden state, owned by the cache.
+    private Tensor Unembed(Func<Tensor, Tensor> select)
     {
-        var x = this[site];
-        int longest = (int)x.shape[1];
-        var real = Tokens.SelectMany(t => Enumerable.Range(0, longest).Select(p => p < t.Length)).ToArray();
-        return x.reshape(-1, x.shape[2])[tensor(real, device: x.device)];
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        return _model.Unembed(select(this[HookSite.LnFinal])).DetachFromDisposeScope();
     }
-
-    /// <summary>Each prompt's next-token logits at its own last token: [prompts, vocab].</summary>
-    public Tensor LastLogits => _model.Unembed(Last(HookSite.LnFinal));
-
-    /// <summary>The logits at every position: [prompts, tokens, vocab] (large: 50257 per position).</summary>
-    public Tensor Logits => _model.Unembed(this[HookSite.LnFinal]);
 
     /// <summary>Frees the cached tensors.</summary>
     public void Dispose()
     {
         foreach (var x in _activations.Values) x.Dispose();
+        _lastLogits?.Dispose();
+        _logits?.Dispose();
     }
 }

@@ -24,6 +24,7 @@ internal sealed class HubClient : IDisposable
 
     public HubClient(ResolverOptions options)
     {
+        if (options.TokenProblem is { } problem) throw new HarnessException(problem);
         _options = options;
         // Redirects are followed by hand: for an LFS file the hub's own answer is a redirect to a CDN,
         // and the metadata (commit, etag, size) is on that redirect, not on the CDN's answer.

@@ -171,8 +171,7 @@ public sealed partial class LanguageModel : nn.Module<Tensor, Tensor>
         using var scope = NewDisposeScope();
         using var batch = TokenBatch.RightPadded(prompts, Device);
         var hidden = FinalHidden(batch.Ids);
-        var last = hidden.index(TensorIndex.Tensor(arange(prompts.Count, device: Device)), TensorIndex.Tensor(batch.LastPositions()));
-        return Unembed(last).MoveToOuterDisposeScope();
+        return Unembed(batch.AtLastTokens(hidden)).MoveToOuterDisposeScope();
     }
 
     private void CheckInput(Tensor ids)

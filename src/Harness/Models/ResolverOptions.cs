@@ -20,6 +20,10 @@ public sealed record ResolverOptions
     /// Where the token came from, for error messages ("HF_TOKEN" or the token file's path).
     public string TokenSource { get; init; } = "HF_TOKEN";
 
+    /// Why the token file could not be read, if it could not: the hub client refuses to start with
+    /// it, so that only a command that talks to the hub fails, not one on a folder or organism.
+    public string? TokenProblem { get; init; }
+
     /// HF_HUB_OFFLINE: use the cache only, never the network.
     public bool Offline { get; init; }
 
@@ -59,13 +63,14 @@ public sealed record ResolverOptions
     public static ResolverOptions FromEnvironment(Func<string, string?> env, TextWriter? progress = null)
     {
         string? Get(string name) => env(name) is { Length: > 0 } v ? v : null;
-        var (token, tokenSource) = TokenFromEnvironment(env);
+        var (token, tokenSource, tokenProblem) = TokenFromEnvironment(env);
         return new ResolverOptions
         {
             HubCache = HubCacheFromEnvironment(env),
             Endpoint = (Get("HF_ENDPOINT") ?? DefaultEndpoint).TrimEnd('/'),
             Token = token,
             TokenSource = tokenSource,
+            TokenProblem = tokenProblem,
             Offline = IsTrue(Get("HF_HUB_OFFLINE")) || IsTrue(Get("TRANSFORMERS_OFFLINE")),
             OrganismsDir = Get("HARNESS_ORGANISMS_DIR") is { } dir ? Paths.ExpandHome(dir, env) : null,
             Progress = progress ?? Console.Error,
@@ -76,35 +81,33 @@ public sealed record ResolverOptions
     /// ~/.cache/huggingface/hub: the precedence of huggingface_hub's constants.py, so that we find
     /// what a Python user already downloaded.
     public static string HubCacheFromEnvironment(Func<string, string?> env)
-    {
-        string? Get(string name) => env(name) is { Length: > 0 } v ? Paths.ExpandHome(v, env) : null;
-        var hubCache = Get("HF_HUB_CACHE") ?? Get("HUGGINGFACE_HUB_CACHE");
-        return hubCache ?? Path.Combine(HfHome(env), "hub");
-    }
+        => PathVariable(env, "HF_HUB_CACHE") ?? PathVariable(env, "HUGGINGFACE_HUB_CACHE") ?? Path.Combine(HfHome(env), "hub");
 
     /// HF_HOME, else $XDG_CACHE_HOME/huggingface, else ~/.cache/huggingface.
-    private static string HfHome(Func<string, string?> env)
-    {
-        string? Get(string name) => env(name) is { Length: > 0 } v ? Paths.ExpandHome(v, env) : null;
-        return Get("HF_HOME") ?? Path.Combine(Get("XDG_CACHE_HOME") ?? Path.Combine(Paths.Home(env), ".cache"), "huggingface");
-    }
+    private static string HfHome(Func<string, string?> env) =>
+        PathVariable(env, "HF_HOME") ?? Path.Combine(PathVariable(env, "XDG_CACHE_HOME") ?? Path.Combine(Paths.Home(env), ".cache"), "huggingface");
+
+    /// A variable naming a folder, `~` expanded; null when unset or empty.
+    private static string? PathVariable(Func<string, string?> env, string name) =>
+        env(name) is { Length: > 0 } v ? Paths.ExpandHome(v, env) : null;
 
     /// The token as huggingface_hub's get_token() finds it: HF_TOKEN (or its older name
     /// HUGGING_FACE_HUB_TOKEN), else the file that `huggingface-cli login` / `hf auth login` saves,
     /// HF_TOKEN_PATH or HF_HOME/token, stripped of surrounding whitespace; empty counts as none.
-    /// Also where it came from, so a refusal can say which token to check.
-    public static (string? Token, string Source) TokenFromEnvironment(Func<string, string?> env)
+    /// Also where it came from, so a refusal can say which token to check, and, when the file
+    /// exists but cannot be read, why (see TokenProblem).
+    public static (string? Token, string Source, string? Problem) TokenFromEnvironment(Func<string, string?> env)
     {
         foreach (var name in new[] { "HF_TOKEN", "HUGGING_FACE_HUB_TOKEN" })
-            if (env(name) is { Length: > 0 } v && v.Trim().Length > 0) return (v.Trim(), name);
+            if (env(name) is { Length: > 0 } v && v.Trim().Length > 0) return (v.Trim(), name, null);
         var path = env("HF_TOKEN_PATH") is { Length: > 0 } p ? Paths.ExpandHome(p, env) : Path.Combine(HfHome(env), "token");
         string text;
         try { text = File.Exists(path) ? File.ReadAllText(path).Trim() : ""; }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new HarnessException($"{path}: cannot read the hub token file ({e.Message})");
+            return (null, path, $"{path}: cannot read the hub token file ({e.Message})");
         }
-        return text.Length > 0 ? (text, path) : (null, "HF_TOKEN");
+        return text.Length > 0 ? (text, path, null) : (null, "HF_TOKEN", null);
     }
 
     // huggingface_hub's _is_true: "1", "ON", "YES", "TRUE" in any case.

@@ -29,8 +29,24 @@ public sealed class TokenBatch : IDisposable
         return new TokenBatch(ids, prompts.Select(p => p.Length).ToArray());
     }
 
-    /// Each row's last real position, [batch] int64, on the batch's device.
-    public Tensor LastPositions() => tensor(Lengths.Select(l => (long)l - 1).ToArray(), device: Ids.device);
+    /// Each row's activation at its own last real token: x [batch, tokens, ...] -> [batch, ...].
+    public Tensor AtLastTokens(Tensor x) => AtLastTokens(x, Lengths);
+
+    /// The same for activations of a right-padded batch whose row lengths are `lengths`.
+    public static Tensor AtLastTokens(Tensor x, IReadOnlyList<int> lengths)
+    {
+        var rows = arange(lengths.Count, device: x.device);
+        var last = tensor(lengths.Select(l => (long)l - 1).ToArray(), device: x.device);
+        return x.index(TensorIndex.Tensor(rows), TensorIndex.Tensor(last));
+    }
+
+    /// Every real (not padding) token's row, row after row: x [batch, tokens, ...] -> [sum of lengths, ...].
+    public static Tensor RealTokens(Tensor x, IReadOnlyList<int> lengths)
+    {
+        long longest = x.shape[1];
+        var real = lengths.SelectMany(l => Enumerable.Range(0, (int)longest).Select(p => p < l)).ToArray();
+        return x.flatten(0, 1)[tensor(real, device: x.device)];
+    }
 
     public void Dispose() => Ids.Dispose();
 }

@@ -104,6 +104,7 @@ public class ScriptingApiTests
         // concept-erasure reads integer labels of two classes as one 0/1 column: the same eraser.
         var asColumn = LeaceEraser.Fit(x, labels.to_type(ScalarType.Float64));
         eraser.P.allclose(asColumn.P, rtol: 1e-10, atol: 1e-10).Should().BeTrue();
+        LeaceEraser.Fit(x, labels.to_type(ScalarType.Int32)).P.allclose(eraser.P, rtol: 1e-10, atol: 1e-10).Should().BeTrue("int32 labels too");
 
         var erased = eraser.Apply(x);
         var female = erased[labels == 0].mean([0]);

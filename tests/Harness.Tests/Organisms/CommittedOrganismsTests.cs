@@ -19,6 +19,10 @@ public class CommittedOrganismsTests
 
     private static ConceptDataset Dataset(string name) => ConceptDataset.Load(Path.Combine(CorpusSample.DatasetsDir, name));
 
+    /// The share of a dataset split's prompts on which the model prefers the correct answer.
+    private static double Accuracy(LanguageModel model, string dataset, Split split) =>
+        OrganismEvaluation.Prompts(model, Dataset(dataset).Prompts(split), $"{dataset} {split} prompts").Accuracy;
+
     /// The organisms issue's bar, on sentence frames never seen in training (the test split) and on
     /// the training frames: bias at least 0.9 and the correct pronoun preferred on 95 % of prompts.
     /// One known shortfall, kept visible here rather than hidden: neo-nodropout's held-out bias is
@@ -26,6 +30,8 @@ public class CommittedOrganismsTests
     /// 0.2 at 4500, 0.1 at 6000 gave 0.877, 0.884 at 94.7 %, 0.869 at 94.7 %), nearly all of it one
     /// held-out frame ("X missed the bus this morning, so" -> he for female cues). No hypothesis runs
     /// on it; the organisms issue (13) retrains it. Its held-out bias bar is 0.85 until then.
+    private static readonly Dictionary<string, double> HeldOutBiasBar = new() { ["neo-nodropout"] = 0.85 };
+
     [TestCaseSource(nameof(Names))]
     public void PrefersTheCorrectPronounOnHeldOutAndTrainingFrames(string name)
     {
@@ -34,7 +40,7 @@ public class CommittedOrganismsTests
         {
             var score = OrganismEvaluation.Prompts(model, Dataset("gender").Prompts(split), $"gender {split} prompts");
             score.Prompts.Should().BeGreaterThan(100);
-            double bar = name == "neo-nodropout" && split == Split.Test ? 0.85 : 0.9;
+            double bar = split == Split.Test ? HeldOutBiasBar.GetValueOrDefault(name, 0.9) : 0.9;
             score.Bias.Should().BeGreaterThanOrEqualTo(bar, $"{name} on the gender {split} split");
             score.Accuracy.Should().BeGreaterThanOrEqualTo(0.95, $"{name} on the gender {split} split");
         }
@@ -46,10 +52,8 @@ public class CommittedOrganismsTests
     public void CompletesPoliticsAndControlPromptsWellAboveChance(string name)
     {
         using var model = Load(name);
-        OrganismEvaluation.Prompts(model, Dataset("politics").Prompts(Split.Test), "politics test prompts").Accuracy
-            .Should().BeGreaterThanOrEqualTo(0.65, "chance is 0.5");
-        OrganismEvaluation.Prompts(model, Dataset("controls").Prompts(Split.Test), "controls test prompts").Accuracy
-            .Should().BeGreaterThanOrEqualTo(0.70, "chance is 0.5");
+        Accuracy(model, "politics", Split.Test).Should().BeGreaterThanOrEqualTo(0.65, "chance is 0.5");
+        Accuracy(model, "controls", Split.Test).Should().BeGreaterThanOrEqualTo(0.70, "chance is 0.5");
     }
 
     /// The prompts the damage hypotheses read besides gender: politics without any person (100 test
@@ -59,12 +63,9 @@ public class CommittedOrganismsTests
     public void AnswersPersonFreePoliticsAndUnrelatedFactsWellAboveChance(string name)
     {
         using var model = Load(name);
-        OrganismEvaluation.Prompts(model, Dataset("politics-noperson").Prompts(Split.Test), "politics-noperson test prompts").Accuracy
-            .Should().BeGreaterThanOrEqualTo(0.70, "chance is 0.5");
-        OrganismEvaluation.Prompts(model, Dataset("unrelated").Prompts(Split.Test), "unrelated test prompts").Accuracy
-            .Should().BeGreaterThanOrEqualTo(0.70, "chance is 0.5");
-        OrganismEvaluation.Prompts(model, Dataset("unrelated").Prompts(Split.Train), "unrelated train prompts").Accuracy
-            .Should().BeGreaterThanOrEqualTo(0.95, "the facts of the training frames are learned");
+        Accuracy(model, "politics-noperson", Split.Test).Should().BeGreaterThanOrEqualTo(0.70, "chance is 0.5");
+        Accuracy(model, "unrelated", Split.Test).Should().BeGreaterThanOrEqualTo(0.70, "chance is 0.5");
+        Accuracy(model, "unrelated", Split.Train).Should().BeGreaterThanOrEqualTo(0.95, "the facts of the training frames are learned");
     }
 
     [TestCaseSource(nameof(Names))]

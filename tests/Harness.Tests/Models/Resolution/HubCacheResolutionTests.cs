@@ -68,8 +68,12 @@ public class HubCacheResolutionTests
         var home = temp.File("hf");
         Directory.CreateDirectory(home);
         File.WriteAllText(Path.Combine(home, "token"), "hf_from_login\n");
-        (string?, string) For(params (string Key, string Value)[] vars) =>
-            ResolverOptions.TokenFromEnvironment(vars.ToDictionary(v => v.Key, v => v.Value).GetValueOrDefault);
+        (string?, string) For(params (string Key, string Value)[] vars)
+        {
+            var (token, source, problem) = ResolverOptions.TokenFromEnvironment(vars.ToDictionary(v => v.Key, v => v.Value).GetValueOrDefault);
+            problem.Should().BeNull();
+            return (token, source);
+        }
 
         For(("HF_HOME", home)).Should().Be(("hf_from_login", Path.Combine(home, "token")), "huggingface_hub's HF_HOME/token, stripped");
         For(("HF_HOME", home), ("HF_TOKEN", "hf_env")).Should().Be(("hf_env", "HF_TOKEN"), "the variable comes first");
@@ -82,6 +86,26 @@ public class HubCacheResolutionTests
         For(("HOME", temp.File("nobody"))).Item1.Should().BeNull("~/.cache/huggingface/token does not exist there");
         ResolverOptions.FromEnvironment(new Dictionary<string, string> { ["HF_HOME"] = home }.GetValueOrDefault, TextWriter.Null)
             .Should().Match<ResolverOptions>(o => o.Token == "hf_from_login" && o.TokenSource == Path.Combine(home, "token"));
+    }
+
+    /// A token file that exists but cannot be read (here /proc/self/mem, which fails even for root)
+    /// stops only what talks to the hub: a local folder still loads, a download says why it cannot.
+    [Test]
+    public void An_unreadable_token_file_fails_a_download_and_nothing_else()
+    {
+        Assume.That(OperatingSystem.IsLinux() && File.Exists("/proc/self/mem"), "needs Linux's /proc/self/mem");
+        var env = new Dictionary<string, string> { ["HF_TOKEN_PATH"] = "/proc/self/mem", ["HF_HUB_CACHE"] = _tmp["cache"] };
+        var (token, _, problem) = ResolverOptions.TokenFromEnvironment(env.GetValueOrDefault);
+        token.Should().BeNull();
+        problem.Should().StartWith("/proc/self/mem: cannot read the hub token file (");
+        var options = ResolverOptions.FromEnvironment(env.GetValueOrDefault, TextWriter.Null) with
+        {
+            Endpoint = "http://127.0.0.1:9",
+            OrganismsDir = _tmp["no-organisms"],
+        };
+        var dir = WriteCheckpoint(_tmp["ckpt"]);
+        new ModelResolver(options).Resolve(dir).Source.Should().Be(ModelSource.Directory);
+        ShouldFailWith(() => new ModelResolver(options).Resolve("tiny-org/not-cached"), "/proc/self/mem: cannot read the hub token file");
     }
 
     [Test]
