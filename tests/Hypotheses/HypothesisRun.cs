@@ -40,7 +40,7 @@ public sealed record SnapshotRow(
     };
 
     public static string Key(ResultRow r) =>
-        $"{r.Model} | {r.Site} | {r.Method} | {r.Edit} | {r.Dataset} | {r.Split}{(r.Label is null ? "" : $" | {r.Label}")} | {r.Metric}";
+        $"{r.Model} | {r.Site} | {r.Method} | {r.Edit} | {r.Dataset} | {r.Split}{(r.Label is null ? "" : $" | {r.Label}")}{(r.Versus is null ? "" : $" | versus {r.Versus}")} | {r.Metric}";
 }
 
 /// Runs a hypothesis's experiment spec (experiments/<spec>.json) through the pipeline `harness run`

@@ -65,6 +65,9 @@ public sealed record ResultRow(
     public double? SeedMax { get; init; }
     /// For a row of one seed of such a method: the aggregate's label (`seed_of`).
     public string? SeedOf { get; init; }
+    /// For a direction_cosine row: the method whose direction the row's method is compared with
+    /// (`versus`); null for every other row.
+    public string? Versus { get; init; }
 
     public bool IsBaseline => Method == None && Edit == None;
     /// Whether the row is measured on running text (text.jsonl) rather than prompts or sentences.

@@ -83,7 +83,7 @@ public class VerdictRuleTests
     public void EveryHypothesisHasARuleWithAUniqueName()
     {
         VerdictRules.All.Select(r => r.Name).Should().Equal("Projection", "Swap", "Amplify", "Dropout", "RandomBreakage", "BreakVsEdit", "Gradient",
-            "Overdetermined", "ProbeSubspace", "CollateralDamage", "CrossConcept", "LayerSweep", "Leace");
+            "Overdetermined", "ProbeSubspace", "CollateralDamage", "CrossConcept", "LayerSweep", "Leace", "LargeVsCrisp");
         VerdictRules.Find("swap").Should().BeOfType<SwapRule>();
     }
 
