@@ -75,6 +75,7 @@ public static class ResultsFile
     private static (string Key, double? Value)[] NullFields(ResultRow r) =>
     [
         ("null_low", r.NullLow), ("null_median", r.NullMedian), ("null_high", r.NullHigh), ("null_rank", r.NullRank),
+        ("null_mean", r.NullMean), ("null_mean_ci_low", r.NullMeanLow), ("null_mean_ci_high", r.NullMeanHigh),
     ];
 
     private static (string Key, double? Value)[] SeedFields(ResultRow r) =>
@@ -117,6 +118,7 @@ public static class ResultsFile
                     Label = Text("label"), Versus = Text("versus"), N = Count("n"), CiLow = D("ci_low"), CiHigh = D("ci_high"),
                     Effect = D("effect"), EffectCiLow = D("effect_ci_low"), EffectCiHigh = D("effect_ci_high"),
                     NullN = Count("null_n"), NullLow = D("null_low"), NullMedian = D("null_median"), NullHigh = D("null_high"), NullRank = D("null_rank"),
+                    NullMean = D("null_mean"), NullMeanLow = D("null_mean_ci_low"), NullMeanHigh = D("null_mean_ci_high"),
                     Seeds = Count("seeds"), SeedSd = D("seed_sd"), SeedMin = D("seed_min"), SeedMax = D("seed_max"), SeedOf = Text("seed_of"),
                 });
                 index++;

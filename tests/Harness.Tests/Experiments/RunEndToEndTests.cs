@@ -247,6 +247,7 @@ public class RunEndToEndTests
                 // Three sorted effects a <= b <= c give low = a + 0.05 (b - a), median = b,
                 // high = b + 0.95 (c - b) (numpy's linear percentiles): solve for a and c.
                 double b = random.NullMedian!.Value, a = (random.NullLow!.Value - 0.05 * b) / 0.95, c = (random.NullHigh!.Value - 0.05 * b) / 0.95;
+                random.NullMean.Should().BeApproximately((a + b + c) / 3, 1e-9, "null_mean is the mean of the draws' effects");
                 new[] { a, b, c }.Should().Contain(x => Math.Abs(x - random.Effect!.Value) < 1e-6,
                     $"draw 0 of the null is the random method's own basis ({random.Label ?? "pooled"} {random.Edit} {metric})");
                 var leace = rows.Single(r => r.Method == "leace" && r.Edit == random.Edit && r.Metric == metric && r.Label == random.Label);
