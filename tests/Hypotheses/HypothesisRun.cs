@@ -27,6 +27,9 @@ public sealed record SnapshotRow(
     [JsonPropertyName("null_low"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public double? NullLow { get; init; }
     [JsonPropertyName("null_median"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public double? NullMedian { get; init; }
     [JsonPropertyName("null_high"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public double? NullHigh { get; init; }
+    [JsonPropertyName("null_mean"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public double? NullMean { get; init; }
+    [JsonPropertyName("null_mean_ci_low"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public double? NullMeanLow { get; init; }
+    [JsonPropertyName("null_mean_ci_high"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public double? NullMeanHigh { get; init; }
     [JsonPropertyName("null_rank"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public double? NullRank { get; init; }
     [JsonPropertyName("seeds"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public int? Seeds { get; init; }
     [JsonPropertyName("seed_sd"), JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] public double? SeedSd { get; init; }
@@ -36,11 +39,12 @@ public sealed record SnapshotRow(
     public static SnapshotRow Of(ResultRow r) => new(r.Value, r.N, r.CiLow, r.CiHigh, r.Effect, r.EffectCiLow, r.EffectCiHigh)
     {
         NullN = r.NullN, NullLow = r.NullLow, NullMedian = r.NullMedian, NullHigh = r.NullHigh, NullRank = r.NullRank,
+        NullMean = r.NullMean, NullMeanLow = r.NullMeanLow, NullMeanHigh = r.NullMeanHigh,
         Seeds = r.Seeds, SeedSd = r.SeedSd, SeedMin = r.SeedMin, SeedMax = r.SeedMax,
     };
 
     public static string Key(ResultRow r) =>
-        $"{r.Model} | {r.Site} | {r.Method} | {r.Edit} | {r.Dataset} | {r.Split}{(r.Label is null ? "" : $" | {r.Label}")} | {r.Metric}";
+        $"{r.Model} | {r.Site} | {r.Method} | {r.Edit} | {r.Dataset} | {r.Split}{(r.Label is null ? "" : $" | {r.Label}")}{(r.Versus is null ? "" : $" | versus {r.Versus}")} | {r.Metric}";
 }
 
 /// Runs a hypothesis's experiment spec (experiments/<spec>.json) through the pipeline `harness run`

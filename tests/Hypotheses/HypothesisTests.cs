@@ -55,6 +55,24 @@ public class HypothesisTests
     [Test, Property("Hypothesis", "LayerSweep")]
     public void LayerSweep() => Check("layer-sweep");
 
+    [Test, Property("Hypothesis", "LargeVsCrisp")]
+    public void LargeVsCrisp()
+    {
+        var rows = Check("large-vs-crisp");
+        // Whatever the numbers: d' is the mean difference over the spread for every direction (a
+        // seed aggregate's rows are means over its seeds, so not for it), cosines are unsigned and
+        // at most 1, each correlation lies in its interval within [-1, 1], and the correlations
+        // cover the null's 100 directions.
+        foreach (var d in rows.Where(r => r.Metric == MetricNames.DirectionDPrime && r.Seeds is null))
+        {
+            double Of(string metric) => rows.Single(r => r.Model == d.Model && r.Site == d.Site && r.Method == d.Method && r.Metric == metric).Value;
+            d.Value.Should().BeApproximately(Of(MetricNames.DirectionMeanDifference) / Of(MetricNames.DirectionSpread), 1e-9 * d.Value, d.ToString());
+        }
+        rows.Where(r => r.Metric == MetricNames.DirectionCosine).Should().NotBeEmpty().And.OnlyContain(r => r.Value >= 0 && r.Value <= 1 + 1e-9);
+        rows.Where(r => r.Metric.StartsWith("rank_corr_", StringComparison.Ordinal)).Should().NotBeEmpty()
+            .And.OnlyContain(r => r.NullN == 100 && r.CiLow <= r.Value && r.Value <= r.CiHigh && r.CiLow >= -2 && r.CiHigh <= 2);
+    }
+
     [Test, Property("Hypothesis", "Leace")]
     public void Leace()
     {

@@ -6,12 +6,15 @@ namespace Harness.Erasure;
 
 /// The control every experiment needs: `rank` random orthonormal directions, erased by orthogonal
 /// projection around the mean of the rows (`affine`) or the origin. Uses only the rows, never the
-/// concept. Two kinds of draw:
+/// concept. Three kinds of draw:
 ///
 ///   isotropic:   g ~ N(0, I_d), uniform on the sphere once normalised (rank 1);
 ///   covariance:  g = Xcᵀ w / sqrt(n - 1) with w ~ N(0, I_n), Xc the centred rows, i.e. g ~ N(0, Σ)
 ///                with Σ the rows' covariance: directions that carry the variance a direction
-///                fitted on these activations typically carries, not the average variance.
+///                fitted on these activations typically carries, not the average variance;
+///   coordinates: `rank` distinct standard basis vectors e_i, uniformly (a permutation's first
+///                rank): projected out around the origin they zero those coordinates of the
+///                residual, what residual dropout does in training (without its rescaling).
 ///
 /// The rows of a basis are orthonormalised in order. Draws come from one stream seeded with `seed`
 /// (LibTorch's CPU generator, one draw per row), so the same seed and rows give the same directions,
@@ -26,13 +29,14 @@ public static class RandomDirections
     public const string NullPromptMetrics = "prompt";
     public const string Isotropic = "isotropic";
     public const string Covariance = "covariance";
+    public const string Coordinates = "coordinates";
 
     public static IReadOnlyList<EraserOption> Declared { get; } = new[]
     {
         EraserOption.Integer("rank", 1, "how many orthonormal random directions", min: 1),
         EraserOption.Integer("seed", 0, "seed of the random directions", min: 0),
         EraserOption.Switch("affine", true, "project around the mean of the rows (off: around the origin)"),
-        EraserOption.Choice("kind", Isotropic, "isotropic (uniform on the sphere) or covariance (shaped by the rows' covariance)", Isotropic, Covariance),
+        EraserOption.Choice("kind", Isotropic, "isotropic (uniform on the sphere), covariance (shaped by the rows' covariance) or coordinates (rank distinct standard basis vectors: with affine off and an edit centred at zero, projecting them out zeroes those coordinates, as residual dropout does)", Isotropic, Covariance, Coordinates),
         EraserOption.Integer("directions", 1, "random bases an experiment draws for its null distribution (fit uses the first)", min: 1, max: 10000),
         EraserOption.Choice(NullMetricsOption, NullAnswerMetrics, "what the null measures per draw: answer (the metrics of the answer logits: pronoun_bias, logit_diff, answer_accuracy) or prompt (also kl_damage and partner_kl, from the whole vocabulary's logits; about twice the cost)", NullAnswerMetrics, NullPromptMetrics),
     };
@@ -77,7 +81,7 @@ public static class RandomDirections
         if (rank > data.Dimension)
             throw new UsageException($"random: rank {rank} is larger than the dimension {data.Dimension} of the rows of {data.XName}");
         if (seed < 0) throw new UsageException($"random: seed must be at least 0, got {seed}");
-        if (kind is not (Isotropic or Covariance)) throw new UsageException($"random: kind must be {Isotropic} or {Covariance}, got '{kind}'");
+        if (kind is not (Isotropic or Covariance or Coordinates)) throw new UsageException($"random: kind must be {Isotropic}, {Covariance} or {Coordinates}, got '{kind}'");
         if (kind == Covariance && data.X.shape[0] < 2)
             throw new UsageException($"random: kind covariance needs at least 2 rows of {data.XName}, got {data.X.shape[0]}");
     }
@@ -98,6 +102,13 @@ public static class RandomDirections
         var bases = new Tensor[count];
         for (int j = 0; j < count; j++)
         {
+            if (kind == Coordinates)
+            {
+                // `rank` distinct coordinates, uniformly: the first rank of a permutation.
+                var picked = randperm(d, generator: generator).narrow(0, 0, rank);
+                bases[j] = eye(d, dtype: ScalarType.Float64).index_select(0, picked).MoveToOuterDisposeScope();
+                continue;
+            }
             // One draw per row, so that the first k directions of a larger rank are the directions
             // of rank k (LibTorch draws differently for short and long tensors).
             var gaussian = stack(Enumerable.Range(0, rank).Select(_ => shape is null

@@ -68,7 +68,8 @@ public sealed class ExperimentPlan
                 throw new UsageException($"{spec.Source}: concept dataset '{c.Dataset}' has only one label ({dataset.Labels[0]}); a concept needs at least two");
             if (!concepts.ContainsKey(c))
             {
-                bool probe = spec.Wants(MetricNames.ProbeAccuracy);
+                // Held-out activations for the probe, and for direction_stats (measured where no method was fitted).
+                bool probe = spec.Wants(MetricNames.ProbeAccuracy) || spec.Wants(MetricNames.DirectionStats);
                 concepts[c] = c.Source == ConceptSource.Sentences
                     ? new ConceptTexts(c, TextSet.Sentences(dataset, Split.Train), probe ? TextSet.Sentences(dataset, Split.Test) : null, dataset.Labels)
                     : new ConceptTexts(c, TextSet.Prompts(dataset, Split.Train), probe ? TextSet.Prompts(dataset, Split.Test) : null, dataset.Labels);

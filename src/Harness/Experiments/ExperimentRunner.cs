@@ -80,6 +80,7 @@ public sealed class ExperimentRunner(ExperimentPlan plan, TextWriter progress)
             // positions the edits apply to, for the norm of each edit's change.
             using var siteRows = Spec.Wants(MetricNames.EditSize) ? SiteRows.Capture(model, site, AllSets, plan.Texts.Select(t => baseline.Text[t].Text), Spec.EditPositions, Spec.BatchSize, TextBatch) : null;
 
+            var points = new DirectionPoints();
             var concepts = new Dictionary<ConceptSpec, ConceptActivations>();
             foreach (var c in Spec.Methods.Select(m => m.Concept).Distinct())
             {
@@ -112,6 +113,8 @@ public sealed class ExperimentRunner(ExperimentPlan plan, TextWriter progress)
                 }
                 Say($"{where} {method.Label}: fitted {k} direction(s) on {rows.shape[0]} rows of {method.Concept.Dataset}{Of(method)} in {unit.Elapsed.TotalSeconds:F1} s{Steps(report)}");
                 if (basis is not null) _directions.Add(Keep(where, method, eraser, basis, rows, report));
+                if (basis is not null && method.Subset is null && !IsNullSource(method) && Spec.Wants(MetricNames.DirectionStats))
+                    DirectionStatRows(where, method, acts, basis, points);
 
                 if (basis is not null && method.Subset is null && Spec.Wants(MetricNames.ProbeAccuracy))
                 {
@@ -155,7 +158,7 @@ public sealed class ExperimentRunner(ExperimentPlan plan, TextWriter progress)
                 if (IsNullSource(method))
                 {
                     unit.Restart();
-                    int draws = NullRows(where, method, model, site, acts, baseline);
+                    int draws = NullRows(where, method, model, site, acts, baseline, points);
                     Say($"{where} {method.Label}: null of {draws} random bases x {Spec.Edits.Count} edit(s) in {unit.Elapsed.TotalSeconds:F1} s");
                 }
             }
@@ -163,6 +166,8 @@ public sealed class ExperimentRunner(ExperimentPlan plan, TextWriter progress)
                 _evidence.AddSeedAggregate(where.Model, where.Site, group.Key, group.Select(m => m.Label).ToList());
             foreach (var group in Spec.Methods.Where(m => m.SubsetGroup is not null).GroupBy(m => m.SubsetGroup!))
                 _evidence.AddSubsetAggregate(where.Model, where.Site, group.Key, group.Select(m => m.Label).ToList(), group.Select(m => m.Subset!.Value).ToList());
+            // After the seed aggregates: a cosine belongs to one pair of directions, not to a group.
+            if (Spec.Wants(MetricNames.DirectionStats)) DirectionComparisonRows(where, points);
             // Ratios of rows measured above, for every method and for the seed and subset aggregates.
             if (Spec.Wants(MetricNames.EditSize))
                 _evidence.AddPerEditSize(where.Model, where.Site, MetricNames.EditSize, MetricNames.PerEditSize);
@@ -255,7 +260,7 @@ public sealed class ExperimentRunner(ExperimentPlan plan, TextWriter progress)
     /// from the method's seed stream (draw 0 is the basis fitted above), each edited with every edit
     /// of the spec and measured on every prompt set against the unedited items, pooled and per label.
     /// Text, probe and generation metrics stay off the null: no verdict ranks them. Returns the draws.
-    private int NullRows(Where where, MethodSpec method, LanguageModel model, string site, ConceptActivations acts, Baseline baseline)
+    private int NullRows(Where where, MethodSpec method, LanguageModel model, string site, ConceptActivations acts, Baseline baseline, DirectionPoints points)
     {
         _nulls.AddSource(method.Options.Int("rank"), method.Label);
         var metrics = MetricRegistry.Of(Spec, m => m.FromAnswerDifference is not null).ToArray();
@@ -267,6 +272,12 @@ public sealed class ExperimentRunner(ExperimentPlan plan, TextWriter progress)
         int count = o.Int("directions"), rank = o.Int("rank"), seed = o.Int("seed");
         using var scope = NewDisposeScope();
         var bases = RandomDirections.Draws(acts.Train, rank, seed, o.Choice("kind"), count);
+        if (rank == 1 && Spec.Wants(MetricNames.DirectionStats))
+        {
+            var (x, z) = HeldOut(acts);
+            points.AddDraws(method.Label, method.Concept.Dataset, bases.Select(b => DirectionStats.Of(x, z, b[0])
+                ?? throw new HarnessException($"{Spec.Source}: direction_stats needs two classes of two or more rows in {acts.Dataset}")));
+        }
         // Every draw changes only the site and what follows: the blocks before it run once.
         var starts = AllSets.ToDictionary(set => set, set => ModelPasses.CaptureBatches(model, site, set.Ids, Spec.BatchSize));
         try
@@ -319,6 +330,74 @@ public sealed class ExperimentRunner(ExperimentPlan plan, TextWriter progress)
             foreach (var start in starts.Values) start.Dispose();
         }
         return count;
+    }
+
+    /// The concept's held-out activations and labels (the training ones when it has none).
+    private static (Tensor Rows, Tensor Labels) HeldOut(ConceptActivations acts) =>
+        acts.Test is { } test && acts.TestLabels is { } labels ? (test, labels) : (acts.Train, acts.TrainLabels);
+
+    private static string HeldOutSplit(ConceptActivations acts) => acts.Test is null ? "train" : "test";
+
+    /// direction_stats of a fitted method's first direction on its concept's held-out activations.
+    private void DirectionStatRows(Where where, MethodSpec method, ConceptActivations acts, IDirectionBasis basis, DirectionPoints points)
+    {
+        if (basis.Directions.shape[0] == 0) return;
+        var (x, z) = HeldOut(acts);
+        using var scope = NewDisposeScope();
+        var first = basis.Directions[0];
+        if (DirectionStats.Of(x, z, first) is not { } stats) return;
+        string split = HeldOutSplit(acts);
+        void Row(string metric, double value) => Add(where, method.Label, ResultRow.FitEdit, method.Concept.Dataset, split, metric, value);
+        Row(MetricNames.DirectionMeanDifference, stats.MeanDifference);
+        Row(MetricNames.DirectionSpread, stats.Spread);
+        Row(MetricNames.DirectionDPrime, stats.DPrime);
+        Row(MetricNames.DirectionVariance, stats.Variance);
+        points.AddMethod(method.Label, method.Concept.Dataset, first.to(ScalarType.Float64).data<double>().ToArray(), stats);
+    }
+
+    /// The cosine between every pair of fitted directions, and, with a rank-1 null, how the size of
+    /// each edit's effect on pronoun_bias ranks with the directions' mean difference and d': over the
+    /// null's random directions, and over those with the fitted methods of the null's concept.
+    private void DirectionComparisonRows(Where where, DirectionPoints points)
+    {
+        var methods = points.Methods;
+        for (int i = 0; i < methods.Count; i++)
+            for (int j = i + 1; j < methods.Count; j++)
+                _evidence.Add(new ResultRow(Spec.Name, where.Model, where.Site, methods[i].Label, ResultRow.FitEdit, methods[i].Concept, "test",
+                    MetricNames.DirectionCosine, DirectionPoints.Cosine(methods[i].Direction, methods[j].Direction))
+                {
+                    Versus = methods[j].Label,
+                    SeedOf = Spec.Methods.FirstOrDefault(m => m.Label == methods[i].Label)?.SeedGroup,
+                });
+        if (points.NullSource is not { } source || !Spec.Wants(MetricNames.PronounBias)) return;
+        var fitted = methods.Where(m => m.Concept == points.NullConcept).ToList();
+        foreach (var editSpec in Spec.Edits)
+            foreach (var set in plan.Evaluations)
+            {
+                var drawEffects = _nulls.Of(new NullEffects.Key(where.Model, where.Site, editSpec.Label, set.Dataset, set.SplitName, MetricNames.PronounBias, null, 1));
+                if (drawEffects is null || drawEffects.Count != points.Draws.Count) continue;
+                var effects = drawEffects.ToList();
+                var stats = points.Draws.ToList();
+                Correlations(source, effects, stats);
+                foreach (var m in fitted)
+                    if (_evidence.Rows.LastOrDefault(r => r.IsPooled && r.Model == where.Model && r.Site == where.Site && r.Method == m.Label && r.Edit == editSpec.Label
+                        && r.Dataset == set.Dataset && r.Split == set.SplitName && r.Metric == MetricNames.PronounBias)?.Effect is double effect)
+                    {
+                        effects.Add(effect);
+                        stats.Add(m.Stats);
+                    }
+                if (effects.Count > drawEffects.Count) Correlations(MetricNames.AllDirections, effects, stats);
+
+                void Correlations(string method, List<double> effect, List<DirectionStats> of)
+                {
+                    var c = RankCorrelation.Compare(effect.Select(Math.Abs).ToList(), of.Select(s => s.MeanDifference).ToList(), of.Select(s => s.DPrime).ToList(), Spec.Resamples, Spec.Seed);
+                    void Row(string metric, double value, ClusterBootstrap.Interval ci) => _evidence.Add(new ResultRow(Spec.Name, where.Model, where.Site, method, editSpec.Label,
+                        set.Dataset, set.SplitName, metric, value) { NullN = drawEffects.Count, CiLow = ci.Low, CiHigh = ci.High });
+                    Row(MetricNames.RankCorrMeanDifference, c.Rho, c.RhoCi);
+                    Row(MetricNames.RankCorrDPrime, c.Other, c.OtherCi);
+                    Row(MetricNames.RankCorrLargeMinusCrisp, c.Difference, c.DifferenceCi);
+                }
+            }
     }
 
     /// The basis and every centre the spec's edits put its origin at, copied out of the method's scope.

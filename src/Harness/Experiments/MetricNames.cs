@@ -41,6 +41,31 @@ public static class MetricNames
     /// interval resamples each on its own. Needs kl_damage and pronoun_bias, and the concept evaluated.
     public const string KlPerBiasChange = "kl_damage_per_bias_change";
 
+    /// What each fitted direction looks like in the concept's held-out activations (DirectionStats):
+    /// rows direction_mean_difference, direction_spread, direction_dprime and direction_variance
+    /// (edit "fit", split "test") per method, direction_cosine per pair of methods (`versus` the
+    /// other), the same stats for each random direction of a null, and the rank correlations of the
+    /// effect with them (rank_corr_*).
+    public const string DirectionStats = "direction_stats";
+
+    public const string DirectionMeanDifference = "direction_mean_difference";
+    public const string DirectionSpread = "direction_spread";
+    public const string DirectionDPrime = "direction_dprime";
+    public const string DirectionVariance = "direction_variance";
+    /// |u . v| of two methods' first directions (the row's method and its `versus`).
+    public const string DirectionCosine = "direction_cosine";
+    /// Written with direction_stats and a null, per edit and evaluated prompt set (split "test",
+    /// pronoun_bias): Spearman's rho between the size of the edit's effect and the direction's mean
+    /// difference (large), and its d' (crisp), over the null's random directions (method: the null's
+    /// random method) and over those and every fitted method (method "directions"); and their
+    /// difference, with paired bootstrap intervals over the directions (RankCorrelation); null_n
+    /// is the number of random directions (not a mean of items: no n).
+    public const string RankCorrMeanDifference = "rank_corr_mean_difference";
+    public const string RankCorrDPrime = "rank_corr_dprime";
+    public const string RankCorrLargeMinusCrisp = "rank_corr_large_minus_crisp";
+    /// The method label of the rank correlations over every direction: the null's and the fitted ones.
+    public const string AllDirections = "directions";
+
     /// Written with probe_accuracy: the accuracy of always predicting the most frequent training label.
     public const string ProbeMajority = "probe_majority";
     /// Written for every fitted method (edit "fit", split "train"): how many directions it spans.
@@ -68,6 +93,12 @@ public static class MetricNames
     /// The metrics a spec may list, in the order results are reported.
     public static IReadOnlyList<string> Known => MetricRegistry.All.Select(m => m.Name).ToList();
 
-    /// Every metric name that can appear in results.json.
-    public static IReadOnlyList<string> All => [.. Known, ProbeMajority, Directions, StopReached, FitSteps, FitObjective, KlPerEditSize];
+    /// Every metric name that can appear in results.json (direction_stats itself writes only the
+    /// rows it names).
+    public static IReadOnlyList<string> All =>
+    [
+        .. Known.Where(m => m != DirectionStats), ProbeMajority, Directions, StopReached, FitSteps, FitObjective, KlPerEditSize,
+        DirectionMeanDifference, DirectionSpread, DirectionDPrime, DirectionVariance, DirectionCosine,
+        RankCorrMeanDifference, RankCorrDPrime, RankCorrLargeMinusCrisp,
+    ];
 }

@@ -20,6 +20,8 @@ public enum MetricSource
     Site,
     /// Other metrics' rows, once measured (a ratio of two of them).
     Derived,
+    /// The fitted directions themselves, and the concept's held-out activations along them.
+    Direction,
 }
 
 /// One metric a spec can ask for: its name (results.json's `metric`), what it is measured from, and,
@@ -94,6 +96,7 @@ public static class MetricRegistry
         new(MetricNames.PartnerDivergence, MetricSource.Generations, "mean index of the first token where the edited greedy generation differs from the partner prompt's unedited one") { PartneredOnly = true },
         new(MetricNames.Confusion, MetricSource.Patch, "mean change of log p(correct) - log p(wrong) when the partner prompt's component is patched in"),
         new(MetricNames.KlPerBiasChange, MetricSource.Derived, "mean kl_damage on every dataset but the concept / |mean effect on the concept's pronoun_bias|, per method and edit"),
+        new(MetricNames.DirectionStats, MetricSource.Direction, "each direction's class-mean difference, within-class spread, d' and variance on the concept's held-out activations, the cosines between methods, and (with a null) the rank correlations of the effect with them"),
         new(MetricNames.EditSize, MetricSource.Site, "mean ||edited - unedited|| of the activations at the site, over the edited positions (prompts and text)"),
     ];
 

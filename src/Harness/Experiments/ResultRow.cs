@@ -55,6 +55,12 @@ public sealed record ResultRow(
     public double? NullMedian { get; init; }
     public double? NullHigh { get; init; }
     public double? NullRank { get; init; }
+    /// For the random method's own rows: the mean effect over the null's draws and its 95 %
+    /// percentile-bootstrap interval over the draws (independent random bases): what editing along a
+    /// random basis does on average (Dropout compares it between models for zeroed coordinates).
+    public double? NullMean { get; init; }
+    public double? NullMeanLow { get; init; }
+    public double? NullMeanHigh { get; init; }
     /// For the aggregate of a method run with `seeds` (label = the entry's label): how many seeds,
     /// and the standard deviation (n - 1), minimum and maximum of the per-seed values. Its value is
     /// the mean over seeds (for a mean of items, the mean of the item-wise seed means, whose
@@ -65,6 +71,9 @@ public sealed record ResultRow(
     public double? SeedMax { get; init; }
     /// For a row of one seed of such a method: the aggregate's label (`seed_of`).
     public string? SeedOf { get; init; }
+    /// For a direction_cosine row: the method whose direction the row's method is compared with
+    /// (`versus`); null for every other row.
+    public string? Versus { get; init; }
 
     public bool IsBaseline => Method == None && Edit == None;
     /// Whether the row is measured on running text (text.jsonl) rather than prompts or sentences.

@@ -27,6 +27,7 @@ public static class ResultsFile
                 w.WriteString("experiment", r.Experiment);
                 WriteWhere(w, r);
                 if (r.Label is not null) w.WriteString("label", r.Label);
+                if (r.Versus is not null) w.WriteString("versus", r.Versus);
                 Number(w, "value", r.Value);
                 if (r.N is int n) w.WriteNumber("n", n);
                 foreach (var (key, x) in Optional(r))
@@ -74,6 +75,7 @@ public static class ResultsFile
     private static (string Key, double? Value)[] NullFields(ResultRow r) =>
     [
         ("null_low", r.NullLow), ("null_median", r.NullMedian), ("null_high", r.NullHigh), ("null_rank", r.NullRank),
+        ("null_mean", r.NullMean), ("null_mean_ci_low", r.NullMeanLow), ("null_mean_ci_high", r.NullMeanHigh),
     ];
 
     private static (string Key, double? Value)[] SeedFields(ResultRow r) =>
@@ -108,18 +110,16 @@ public static class ResultsFile
                 int? Count(string key) => !e.TryGetProperty(key, out var nv) ? null
                     : nv.ValueKind == JsonValueKind.Number && nv.TryGetInt32(out var count) && count > 0 ? count
                     : throw new HarnessException($"{path}: row {index} field '{key}' must be a positive integer");
-                string? label = e.TryGetProperty("label", out var lv)
-                    ? lv.ValueKind == JsonValueKind.String ? lv.GetString() : throw new HarnessException($"{path}: row {index} field 'label' must be a string")
-                    : null;
-                string? seedOf = e.TryGetProperty("seed_of", out var so)
-                    ? so.ValueKind == JsonValueKind.String ? so.GetString() : throw new HarnessException($"{path}: row {index} field 'seed_of' must be a string")
+                string? Text(string key) => e.TryGetProperty(key, out var t)
+                    ? t.ValueKind == JsonValueKind.String ? t.GetString() : throw new HarnessException($"{path}: row {index} field '{key}' must be a string")
                     : null;
                 rows.Add(new ResultRow(S("experiment"), S("model"), S("site"), S("method"), S("edit"), S("dataset"), S("split"), S("metric"), value)
                 {
-                    Label = label, N = Count("n"), CiLow = D("ci_low"), CiHigh = D("ci_high"),
+                    Label = Text("label"), Versus = Text("versus"), N = Count("n"), CiLow = D("ci_low"), CiHigh = D("ci_high"),
                     Effect = D("effect"), EffectCiLow = D("effect_ci_low"), EffectCiHigh = D("effect_ci_high"),
                     NullN = Count("null_n"), NullLow = D("null_low"), NullMedian = D("null_median"), NullHigh = D("null_high"), NullRank = D("null_rank"),
-                    Seeds = Count("seeds"), SeedSd = D("seed_sd"), SeedMin = D("seed_min"), SeedMax = D("seed_max"), SeedOf = seedOf,
+                    NullMean = D("null_mean"), NullMeanLow = D("null_mean_ci_low"), NullMeanHigh = D("null_mean_ci_high"),
+                    Seeds = Count("seeds"), SeedSd = D("seed_sd"), SeedMin = D("seed_min"), SeedMax = D("seed_max"), SeedOf = Text("seed_of"),
                 });
                 index++;
             }

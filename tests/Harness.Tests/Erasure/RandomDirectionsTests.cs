@@ -12,7 +12,7 @@ public class RandomDirectionsTests
     {
         using var scope = NewDisposeScope();
         var x = randn(new long[] { 50, 8 }, dtype: ScalarType.Float64, generator: new Generator(1));
-        foreach (var kind in new[] { RandomDirections.Isotropic, RandomDirections.Covariance })
+        foreach (var kind in new[] { RandomDirections.Isotropic, RandomDirections.Covariance, RandomDirections.Coordinates })
         {
             var draws = RandomDirections.Draws(x, rank: 2, seed: 4, kind, count: 5);
             draws.Should().HaveCount(5);
@@ -40,11 +40,34 @@ public class RandomDirectionsTests
     }
 
     [Test]
+    public void CoordinateDrawsZeroDistinctCoordinatesWhenProjectedOutAroundTheOrigin()
+    {
+        using var scope = NewDisposeScope();
+        var x = randn(new long[] { 30, 12 }, dtype: ScalarType.Float64, generator: new Generator(5)) + 3;
+        var counts = new int[12];
+        foreach (var d in RandomDirections.Draws(x, rank: 4, seed: 1, RandomDirections.Coordinates, count: 300))
+        {
+            // Rows are distinct standard basis vectors.
+            var picked = Enumerable.Range(0, 4).Select(i => (int)d[i].argmax().item<long>()).ToArray();
+            picked.Distinct().Should().HaveCount(4);
+            Tensors.MaxDifference(d.abs().sum([1]), ones(4, dtype: ScalarType.Float64)).Should().Be(0);
+            foreach (var i in picked) counts[i]++;
+            // Projected out around 0 (affine off): exactly those coordinates become 0, the others stay.
+            var eraser = RandomDirections.Eraser(x, d, rank: 4, seed: 1, affine: false, RandomDirections.Coordinates);
+            var erased = x - (x - eraser.Centre).mm(d.t()).mm(d);
+            foreach (var i in Enumerable.Range(0, 12))
+                Tensors.MaxDifference(erased[.., i], picked.Contains(i) ? zeros(30, dtype: ScalarType.Float64) : x[.., i]).Should().Be(0);
+        }
+        // Uniform over coordinates: each is picked 300 * 4 / 12 = 100 times on average.
+        counts.Should().OnlyContain(c => c > 60 && c < 140);
+    }
+
+    [Test]
     public void ABadKindIsRefused()
     {
         using var scope = NewDisposeScope();
         var x = randn(new long[] { 5, 4 }, dtype: ScalarType.Float64);
         FluentActions.Invoking(() => RandomDirections.Fit(new EraserData(x), kind: "gaussian"))
-            .Should().Throw<UsageException>().WithMessage("random: kind must be isotropic or covariance*");
+            .Should().Throw<UsageException>().WithMessage("random: kind must be isotropic, covariance or coordinates*");
     }
 }

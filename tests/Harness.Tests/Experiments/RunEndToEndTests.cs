@@ -33,7 +33,7 @@ public class RunEndToEndTests
               "edits": ["project", "reflect", "amplify", "erase"],
               "evaluate": {"datasets": ["gender", "controls"], "max_prompts": 12, "max_texts": 4},
               "metrics": ["pronoun_bias", "logit_diff", "answer_accuracy", "kl_damage", "perplexity", "probe_accuracy", "generation_divergence", "confusion",
-                          "partner_kl", "partner_divergence", "edit_size", "kl_damage_per_bias_change"],
+                          "partner_kl", "partner_divergence", "edit_size", "kl_damage_per_bias_change", "direction_stats"],
               "generation": {"max_new_tokens": 3, "max_prompts": 4},
               "seed": 1
             }
@@ -48,7 +48,7 @@ public class RunEndToEndTests
         rows.Select(r => r.Site).Distinct().Should().Equal("blocks.0.hook_resid_post", "blocks.1.hook_resid_post");
         rows.Select(r => r.Metric).Distinct().Should().BeEquivalentTo(MetricNames.All);
         rows.Select(r => r.Split).Distinct().Should().BeEquivalentTo(["test", "text", ResultRow.UnflippedTextSplit, "train"]);
-        rows.Select(r => r.Method).Distinct().Should().Equal("none", "leace", "mean-diff", "random", "gradient", "unembed-diff", "adversarial", "rlace(seed=0)", "rlace(seed=1)", "rlace");
+        rows.Select(r => r.Method).Distinct().Should().Equal("none", "leace", "mean-diff", "random", "gradient", "unembed-diff", "adversarial", "rlace(seed=0)", "rlace(seed=1)", "rlace", MetricNames.AllDirections);
         rows.Where(r => r.Metric == MetricNames.PronounBias).Select(r => r.Edit).Distinct()
             .Should().Equal("none", "project(centre=median)", "reflect(centre=median)", "amplify(centre=median)", "erase");
         rows.Where(r => r.Metric != MetricNames.KlDamage && r.Metric != MetricNames.Perplexity).Should().OnlyContain(r => double.IsFinite(r.Value));
@@ -68,6 +68,25 @@ public class RunEndToEndTests
         rows.Where(r => r.Metric is MetricNames.FitSteps && r.Method == "adversarial").Should().OnlyContain(r => r.Value >= 1 && r.Value <= 5).And.HaveCount(2);
         rows.Where(r => r.Metric is MetricNames.FitObjective).Should().OnlyContain(r => r.Method == "adversarial" && r.Value >= 0).And.HaveCount(2);
         rows.Where(r => r.Metric is MetricNames.AnswerAccuracy).Should().OnlyContain(r => r.Value >= 0 && r.Value <= 1);
+        // direction_stats: per fitted direction (not the null's own method, whose draws are points
+        // of the correlation) d' = mean difference / spread; a cosine per pair of the 8 directions
+        // of a site (leace, mean-diff, gradient, unembed-diff, adversarial, two rlace seeds) and
+        // their aggregate's mean stats; rank correlations over the 3 draws and over all directions.
+        foreach (var d in rows.Where(r => r.Metric == MetricNames.DirectionDPrime))
+        {
+            var md = rows.Single(r => r.Model == d.Model && r.Site == d.Site && r.Method == d.Method && r.Metric == MetricNames.DirectionMeanDifference).Value;
+            var spread = rows.Single(r => r.Model == d.Model && r.Site == d.Site && r.Method == d.Method && r.Metric == MetricNames.DirectionSpread).Value;
+            if (d.Method != "rlace") d.Value.Should().BeApproximately(md / spread, 1e-9 * Math.Max(1, d.Value), d.Method);
+            d.Edit.Should().Be(ResultRow.FitEdit);
+        }
+        rows.Where(r => r.Metric == MetricNames.DirectionDPrime).Select(r => r.Method).Distinct().Should().BeEquivalentTo(
+            ["leace", "mean-diff", "gradient", "unembed-diff", "adversarial", "rlace(seed=0)", "rlace(seed=1)", "rlace"]);
+        rows.Where(r => r.Metric == MetricNames.DirectionCosine).Should().HaveCount(2 * 7 * 6 / 2)
+            .And.OnlyContain(r => r.Versus != null && r.Versus != r.Method && r.Value >= 0 && r.Value <= 1 + 1e-9);
+        all.Where(r => r.Metric == MetricNames.DirectionCosine && r.Method == "leace" && r.Versus == "mean-diff").Should().HaveCount(2, "versus is read back");
+        rows.Where(r => r.Metric.StartsWith("rank_corr_", StringComparison.Ordinal)).Should().HaveCount(2 * 2 * 3 * 4 * 2) // sites, populations, metrics, edits, evaluated sets
+            .And.OnlyContain(r => (r.Method == "random" || r.Method == MetricNames.AllDirections) && r.NullN == 3 && r.N == null
+                && r.CiLow <= r.Value + 1e-12 && r.Value <= r.CiHigh + 1e-12);
         // Counterfactual and size metrics: partner rows only on the paired dataset; a reflection
         // moves every prompt twice as far as the projection around the same centre; damage per unit
         // of edit size is the quotient of its two rows.
@@ -228,6 +247,7 @@ public class RunEndToEndTests
                 // Three sorted effects a <= b <= c give low = a + 0.05 (b - a), median = b,
                 // high = b + 0.95 (c - b) (numpy's linear percentiles): solve for a and c.
                 double b = random.NullMedian!.Value, a = (random.NullLow!.Value - 0.05 * b) / 0.95, c = (random.NullHigh!.Value - 0.05 * b) / 0.95;
+                random.NullMean.Should().BeApproximately((a + b + c) / 3, 1e-9, "null_mean is the mean of the draws' effects");
                 new[] { a, b, c }.Should().Contain(x => Math.Abs(x - random.Effect!.Value) < 1e-6,
                     $"draw 0 of the null is the random method's own basis ({random.Label ?? "pooled"} {random.Edit} {metric})");
                 var leace = rows.Single(r => r.Method == "leace" && r.Edit == random.Edit && r.Metric == metric && r.Label == random.Label);

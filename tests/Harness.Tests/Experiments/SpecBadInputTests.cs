@@ -54,7 +54,7 @@ public class SpecBadInputTests
     public void BadMethodOptionValue()
     {
         Refused(Valid(methods: """[{"method": "random", "rank": 0}]""")).Should().Contain("methods[0]: option 'rank' must be an integer of at least 1, got '0'");
-        Refused(Valid(methods: """[{"method": "random", "kind": "gaussian"}]""")).Should().Contain("methods[0]: option 'kind' must be one of isotropic, covariance, got 'gaussian'");
+        Refused(Valid(methods: """[{"method": "random", "kind": "gaussian"}]""")).Should().Contain("methods[0]: option 'kind' must be one of isotropic, covariance, coordinates, got 'gaussian'");
         Refused(Valid(methods: """[{"method": "random", "directions": 0}]""")).Should().Contain("methods[0]: option 'directions' must be an integer from 1 to 10000, got '0'");
     }
 

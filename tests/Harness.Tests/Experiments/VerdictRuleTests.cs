@@ -83,7 +83,7 @@ public class VerdictRuleTests
     public void EveryHypothesisHasARuleWithAUniqueName()
     {
         VerdictRules.All.Select(r => r.Name).Should().Equal("Projection", "Swap", "Amplify", "Dropout", "RandomBreakage", "BreakVsEdit", "Gradient",
-            "Overdetermined", "ProbeSubspace", "CollateralDamage", "CrossConcept", "LayerSweep", "Leace");
+            "Overdetermined", "ProbeSubspace", "CollateralDamage", "CrossConcept", "LayerSweep", "Leace", "LargeVsCrisp");
         VerdictRules.Find("swap").Should().BeOfType<SwapRule>();
     }
 
@@ -202,6 +202,36 @@ public class VerdictRuleTests
         verdict.Methods.Single().Line.Should().Be("rlace: supported (effect -0.400 [-0.420, -0.380] < 0.000; null rank 0.010 <= 0.050; "
             + "effect -0.050 [-0.070, -0.030] on gpt2-dropout > -0.400 [-0.420, -0.380] on gpt2-nodropout)");
         Decide(new DropoutRule(), TwoModels(0.52, 0.5)).Word.Should().Be(Verdict.NotSupported, "the two effects' intervals overlap");
+    }
+
+    [Test]
+    public void Dropout_zeroed_coordinates_are_judged_on_the_mean_over_draws_per_k()
+    {
+        const string Zero = "project(centre=zero)";
+        var rows = TwoModels(0.85, 0.5);
+        // k = 8 random coordinates zeroed: mean bias effect over 50 draws -0.02 [-0.03, -0.01] with
+        // dropout, -0.10 [-0.12, -0.08] without (disjoint: supported); k = 32: -0.2 and -0.15 (not).
+        foreach (var (model, k8, k32) in new[] { ("gpt2-dropout", -0.02, -0.2), ("gpt2-nodropout", -0.10, -0.15) })
+            foreach (var (label, mean) in new[] { ("random-8", k8), ("random-32", k32) })
+                rows.List.Add(new ResultRow("x", model, rows.Site, label, Zero, "gender", "test", MetricNames.PronounBias, 0.9 + mean)
+                    { NullN = 50, NullMean = mean, NullMeanLow = mean - 0.01 - (model == "gpt2-dropout" ? 0 : 0.01), NullMeanHigh = mean + 0.01 + (model == "gpt2-dropout" ? 0 : 0.01) });
+        var methods = new Dictionary<string, MethodLabel>(rows.Labels.Methods)
+        {
+            ["random-8"] = new("random", "gender") { Options = new Dictionary<string, string> { ["kind"] = "coordinates", ["rank"] = "8" } },
+            ["random-32"] = new("random", "gender") { Options = new Dictionary<string, string> { ["kind"] = "coordinates", ["rank"] = "32" } },
+        };
+        var labels = new RunLabels(methods, new Dictionary<string, string>(EditKinds) { [Zero] = "project" })
+        {
+            EditStrengths = new Dictionary<string, double>(Strengths) { [Zero] = 1 },
+            EditCentres = new Dictionary<string, Harness.Edits.CentreKind> { [Project] = Harness.Edits.CentreKind.Median, [Zero] = Harness.Edits.CentreKind.Zero },
+        };
+        var verdict = new DropoutRule().Decide(rows.List, labels);
+        verdict.Word.Should().Be(Verdict.Supported, "RLACE's verdict is the overall one");
+        var zeroed = verdict.Methods.Single(m => m.Method == "coordinates");
+        zeroed.Word.Should().Be(Verdict.NotSupported);
+        zeroed.Checks.Select(c => c.Word).Should().Equal(Verdict.Supported, Verdict.NotSupported);
+        zeroed.Checks[0].Line.Should().Be("k = 8: mean bias effect over 50 draws -0.020 [-0.030, -0.010] with dropout > -0.100 [-0.120, -0.080] without");
+        verdict.Methods.Single(m => m.Method == "rlace").Checks.Should().HaveCount(2, "the projection is judged on the median-centred edit, not the zeroing one");
     }
 
     /// Ten subsets of `unrelated`: the adversarial entry breaks `broken` of them on their own prompts

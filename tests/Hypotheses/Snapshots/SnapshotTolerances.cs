@@ -49,8 +49,12 @@ public sealed record SnapshotTolerances(IReadOnlyDictionary<string, SnapshotTole
             ["logit_diff"] = new(0.005, 0.002),
             // Mean KL, from 1e-5 (an inert direction on controls) to 2 (a swap on gender prompts): the
             // relative error of a difference of nearly equal log-probabilities grows as KL shrinks
-            // [2.3e-5 at 0.0027 (0.8 %); 8.5e-7 at 1.0e-5 (8 %)].
-            ["kl_damage"] = new(1e-5, 0.03),
+            // [2.3e-5 at 0.0027 (0.8 %); 8.5e-7 at 1.0e-5 (8 %)]. On the organisms retrained on
+            // corpus v3, the interval of an RLACE seed's text KL on controls moved more with the
+            // kernels [2.0e-5 at 1.8e-4 (11 %), AVX2 and baseline vs AVX-512], which a CI machine
+            // of another CPU hit: 1e-4 absolute, still a tenth of the smallest damage a verdict
+            // speaks of (0.001).
+            ["kl_damage"] = new(1e-4, 0.03),
             // Perplexity of running text [5.8e-5 at 2.66]; its interval's bounds (exp of a bootstrap
             // percentile over 16 texts) along a random direction drawn from the site's covariance move
             // more with the kernels [7.4e-5 at 2.69 (0.076 %), AVX2 vs AVX-512].
@@ -79,20 +83,34 @@ public sealed record SnapshotTolerances(IReadOnlyDictionary<string, SnapshotTole
             // The adversarial objective at the basis returned (mean KL in nats or mean logit difference).
             ["fit_objective"] = new(1e-4, 2e-3),
             // KL to the partner prompt's unedited distribution: a KL, as kl_damage.
-            ["partner_kl"] = new(1e-5, 0.03),
+            ["partner_kl"] = new(1e-4, 0.03),
             // The first greedy token leaving the partner's generation: as generation_divergence.
             ["partner_divergence"] = new(0.01, 0),
             // Mean norm of an edit's change at the site (a few units): moves with the fitted
             // direction, the probe's (L-BFGS) most [0.13 %, AVX2 vs AVX-512].
             ["edit_size"] = new(1e-4, 6e-3),
             // KL per unit of edit size: kl_damage's relative error, and its absolute one over an
-            // edit of size ~3.
-            ["kl_damage_per_edit_size"] = new(3e-6, 0.03),
+            // edit of size ~3; the retrained organisms' inert probe direction on controls text moved
+            // most [1.8e-5 at 6.5e-5, AVX2 vs AVX-512], far below the 1.4e-3 to 7e-2 BreakVsEdit compares.
+            ["kl_damage_per_edit_size"] = new(5e-5, 0.03),
             // KL per unit of bias change: kl_damage's error plus that of the change, which for an
             // inert direction (the probe's -0.006) is a few percent of it.
             ["kl_damage_per_bias_change"] = new(1e-5, 0.1),
             // The share of prompts preferring the right answer: a prompt flips by 1/n (1/300 on gender).
             ["answer_accuracy"] = new(0.002, 0),
+            // A direction's stats on held-out activations (DirectionStats): they move with the fitted
+            // direction as edit_size does (0.13 %), ten times that.
+            ["direction_mean_difference"] = new(1e-4, 0.01),
+            ["direction_spread"] = new(1e-4, 0.01),
+            ["direction_dprime"] = new(1e-4, 0.01),
+            ["direction_variance"] = new(1e-4, 0.02),
+            // |cos| of two fitted directions, in [0, 1].
+            ["direction_cosine"] = new(0.005, 0),
+            // Spearman's rho over ~100 directions: two neighbouring effects that swap under float
+            // noise move it by ~6 / n^2, a bootstrap bound by about as much.
+            ["rank_corr_mean_difference"] = new(0.01, 0),
+            ["rank_corr_dprime"] = new(0.01, 0),
+            ["rank_corr_large_minus_crisp"] = new(0.01, 0),
             // An effect's null rank, (1 + #{|null| >= |effect|}) / (N + 1): a step of 1/(N + 1) each
             // time a random basis's effect crosses the method's, which float noise of the size of the
             // bias's tolerance can do for an effect inside the null; 0.03 is three steps at N = 100.

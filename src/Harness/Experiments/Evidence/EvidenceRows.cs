@@ -124,7 +124,9 @@ public sealed class EvidenceRows(int resamples, int seed)
             if (nulls.RankOf(r.Method) is not null)
             {
                 var (low, median, high) = NullEffects.Quantiles(draws);
-                _rows[i] = r with { NullN = draws.Count, NullLow = low, NullMedian = median, NullHigh = high };
+                var mean = Items.Of(draws.ToArray(), Enumerable.Range(0, draws.Count).ToArray(), Enumerable.Repeat(-1, draws.Count).ToArray());
+                var ci = ClusterBootstrap.Mean(mean, resamples, seed);
+                _rows[i] = r with { NullN = draws.Count, NullLow = low, NullMedian = median, NullHigh = high, NullMean = mean.Mean, NullMeanLow = ci.Low, NullMeanHigh = ci.High };
             }
             else _rows[i] = r with { NullN = draws.Count, NullRank = NullEffects.Rank(draws, effect) };
         }

@@ -1,3 +1,4 @@
+using Harness.Edits;
 using Harness.Erasure;
 using static Harness.Experiments.Verdicts.ResultQuery;
 
@@ -27,7 +28,11 @@ public sealed class DropoutRule : IVerdictRule
             return Verdict.Missing($"needs a model with dropout and one whose name says nodropout, got {string.Join(", ", all.Models)}");
         var qWith = all.For(with);
         var qWithout = all.For(without);
-        var edit = qWith.Edit("project");
+        // The projection the claim is about (any centre but zero), and the zero-centred projection
+        // that, on random coordinates, zeroes them.
+        bool Project(string e) => labels.IsKind(e, "project");
+        var edit = rows.Select(r => r.Edit).Distinct().FirstOrDefault(e => Project(e) && labels.EditCentres.GetValueOrDefault(e) != CentreKind.Zero)
+            ?? qWith.Edit("project");
         if (edit is null) return Verdict.Missing("no project edit");
         var methods = new List<MethodVerdict>();
         var evidence = new List<string>();
@@ -46,6 +51,39 @@ public sealed class DropoutRule : IVerdictRule
             ]));
         }
         if (methods.Count == 0) return Verdict.Missing("no direction method besides random");
+        if (Coordinates(rows, labels, qWith, with, qWithout, without, evidence) is { } zeroed) methods.Add(zeroed);
         return Verdict.Of(RlaceEraser.MethodName, qWith.Family(RlaceEraser.MethodName).FirstOrDefault(), methods, evidence);
+    }
+
+    /// Residual dropout zeroes single coordinates in training, so a model trained with it should
+    /// lose less when k coordinates are zeroed. For every `random` method of kind coordinates (k =
+    /// its rank) under a projection centred at zero: the mean effect on the bias over its null's
+    /// draws (independent coordinate sets), with its bootstrap interval over the draws, is above
+    /// (smaller than) the one without dropout: disjoint intervals, one check per k.
+    private static MethodVerdict? Coordinates(IReadOnlyList<ResultRow> rows, RunLabels labels, ResultQuery qWith, string with, ResultQuery qWithout, string without, List<string> evidence)
+    {
+        var zero = rows.Select(r => r.Edit).Distinct().FirstOrDefault(e => labels.IsKind(e, "project") && labels.EditCentres.GetValueOrDefault(e) == CentreKind.Zero);
+        if (zero is null) return null;
+        var sources = labels.Methods
+            .Where(m => m.Value.Name == RandomDirections.Name && m.Value.Options.GetValueOrDefault("kind") == RandomDirections.Coordinates)
+            .OrderBy(m => int.Parse(m.Value.Options.GetValueOrDefault("rank", "1"), System.Globalization.CultureInfo.InvariantCulture)).ToList();
+        var checks = new List<Check>();
+        foreach (var (label, method) in sources)
+        {
+            var a = qWith.Row(MetricNames.PronounBias, label, zero, method.Concept);
+            var b = qWithout.Row(MetricNames.PronounBias, label, zero, method.Concept);
+            string k = method.Options.GetValueOrDefault("rank", "1");
+            if (a?.NullMean is not double ma || b?.NullMean is not double mb || a.NullMeanLow is not double aLo || b.NullMeanHigh is not double bHi)
+            {
+                checks.Add(new(Verdict.Inconclusive, $"k = {k}: no mean effect over draws for {label} on both models"));
+                continue;
+            }
+            bool above = aLo > bHi;
+            checks.Add(new(above ? Verdict.Supported : Verdict.NotSupported,
+                $"k = {k}: mean bias effect over {a.NullN} draws {F(ma)} [{F(a.NullMeanLow)}, {F(a.NullMeanHigh)}] with dropout {(above ? ">" : "not above")} {F(mb)} [{F(b.NullMeanLow)}, {F(b.NullMeanHigh)}] without"));
+        }
+        if (checks.Count == 0) return null;
+        evidence.Add($"coordinates: zeroing k random coordinates of the residual ({zero}) on {with} and {without}, each k a random method of kind coordinates");
+        return MethodVerdict.Of("coordinates", checks);
     }
 }

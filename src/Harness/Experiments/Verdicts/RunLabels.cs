@@ -3,7 +3,11 @@ namespace Harness.Experiments.Verdicts;
 /// What a method label of the rows stands for: its method (the registry name, "rlace") and the
 /// concept dataset it was fitted on ("politics" for "rlace@politics"); for a method fitted on a
 /// subset of its concept's prompts, the subset and the entry's label.
-public sealed record MethodLabel(string Name, string Concept, int? Subset = null, string? SubsetGroup = null);
+public sealed record MethodLabel(string Name, string Concept, int? Subset = null, string? SubsetGroup = null)
+{
+    /// The method entry's options as the spec set them, defaults filled in ("kind": "coordinates").
+    public IReadOnlyDictionary<string, string> Options { get; init; } = new Dictionary<string, string>();
+}
 
 /// What the rows' labels stand for, taken from the spec that produced them: every method label
 /// (each seed's and the seed aggregate's, each subset's and the subsets' aggregate's) with its method and concept, and every edit label with its
@@ -15,12 +19,15 @@ public sealed record RunLabels(IReadOnlyDictionary<string, MethodLabel> Methods,
     /// scale as given), by label.
     public IReadOnlyDictionary<string, double> EditStrengths { get; init; } = new Dictionary<string, double>();
 
+    /// Each affine edit's centre, by label.
+    public IReadOnlyDictionary<string, Edits.CentreKind> EditCentres { get; init; } = new Dictionary<string, Edits.CentreKind>();
+
     public static RunLabels Of(ExperimentSpec spec)
     {
         var methods = new Dictionary<string, MethodLabel>(StringComparer.Ordinal);
         foreach (var m in spec.Methods)
         {
-            var label = new MethodLabel(m.Name, m.Concept.Dataset, m.Subset, m.SubsetGroup);
+            var label = new MethodLabel(m.Name, m.Concept.Dataset, m.Subset, m.SubsetGroup) { Options = m.Options.Values };
             methods[m.Label] = label;
             if (m.SeedGroup is not null) methods[m.SeedGroup] = label;
             if (m.SubsetGroup is not null) methods[m.SubsetGroup] = new MethodLabel(m.Name, m.Concept.Dataset);
@@ -28,7 +35,8 @@ public sealed record RunLabels(IReadOnlyDictionary<string, MethodLabel> Methods,
         var edits = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var e in spec.Edits) edits[e.Label] = e.Edit;
         var strengths = spec.Edits.Where(e => e.EffectiveStrength is not null).ToDictionary(e => e.Label, e => e.EffectiveStrength!.Value, StringComparer.Ordinal);
-        return new RunLabels(methods, edits) { EditStrengths = strengths };
+        var centres = spec.Edits.Where(e => e.EffectiveStrength is not null).ToDictionary(e => e.Label, e => e.Centre, StringComparer.Ordinal);
+        return new RunLabels(methods, edits) { EditStrengths = strengths, EditCentres = centres };
     }
 
     /// The method behind a label, or null for "none" and unknown labels.

@@ -18,6 +18,7 @@ public static class VerdictRules
         new CrossConceptRule(),
         new LayerSweepRule(),
         new LeaceRule(),
+        new LargeVsCrispRule(),
     ];
 
     public static IVerdictRule? Find(string name) =>

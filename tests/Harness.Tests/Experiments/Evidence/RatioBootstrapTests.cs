@@ -95,5 +95,11 @@ public class RankedNullTests
         Edited("inlp(iterations=8)").NullRank.Should().Be(0.6, "five of nine rank-8 effects reach 0.4");
         Edited("random-8").NullMedian.Should().BeApproximately(-0.4, 1e-12);
         Edited("random").NullMedian.Should().BeApproximately(-0.04, 1e-12);
+        // The mean over the nine draws, 0, -0.01, ..., -0.08, and an interval around it inside their range.
+        var random = Edited("random");
+        random.NullMean.Should().BeApproximately(-0.04, 1e-12);
+        random.NullMeanLow.Should().BeLessThan(-0.04).And.BeGreaterThan(-0.08);
+        random.NullMeanHigh.Should().BeGreaterThan(-0.04).And.BeLessThan(0);
+        Edited("leace").NullMean.Should().BeNull("a fitted method is ranked against the null, not described by it");
     }
 }
