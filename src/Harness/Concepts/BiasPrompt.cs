@@ -5,4 +5,10 @@ namespace Harness.Concepts;
 /// (both single tokens with their leading space, e.g. " she" / " he"). `Pair` links the prompts that
 /// differ only in the concept. On disk:
 /// `{"prompt": "Her car is broken. But", "correct": " she", "wrong": " he", "label": "female", "pair": 3}`.
-public sealed record BiasPrompt(string Prompt, string Correct, string Wrong, string Label, int Pair);
+/// An optional `"cue"` says which cue the prompt carries (gender-attributes: "hair", "occupation", ...;
+/// gender-cues: "1", "2", "3" consistent cues or "conflict"); the runner adds one row per cue value
+/// (label `cue=<value>`) beside the pooled and per-label rows.
+public sealed record BiasPrompt(string Prompt, string Correct, string Wrong, string Label, int Pair)
+{
+    public string? Cue { get; init; }
+}

@@ -19,9 +19,12 @@ public static class JsonLinesReader
 
     public static IReadOnlyList<BiasPrompt> ReadPrompts(string path, IReadOnlyCollection<string> labels)
     {
-        var items = Read(path, PromptFields, r =>
+        var items = Read(path, PromptFields, PromptOptionalFields, r =>
         {
-            var prompt = new BiasPrompt(r.Text("prompt"), r.Answer("correct"), r.Answer("wrong"), r.Label("label", labels), r.Pair("pair"));
+            var prompt = new BiasPrompt(r.Text("prompt"), r.Answer("correct"), r.Answer("wrong"), r.Label("label", labels), r.Pair("pair"))
+            {
+                Cue = r.Has("cue") ? r.Text("cue") : null,
+            };
             if (prompt.Correct == prompt.Wrong)
                 throw r.Error($"\"correct\" and \"wrong\" are the same ({Quote(prompt.Correct)}), the bias would always be 0");
             return prompt;
@@ -64,6 +67,7 @@ public static class JsonLinesReader
 
     private static readonly string[] SentenceFields = ["text", "label", "pair"];
     private static readonly string[] PromptFields = ["prompt", "correct", "wrong", "label", "pair"];
+    private static readonly string[] PromptOptionalFields = ["cue"];
     private static readonly string[] TextFields = ["text"];
     private static readonly string[] ManifestFields = ["description", "labels"];
 
@@ -74,7 +78,9 @@ public static class JsonLinesReader
         MaxDepth = 16,
     };
 
-    private static List<(int Line, T Item)> Read<T>(string path, string[] fields, Func<FieldReader, T> parse)
+    private static List<(int Line, T Item)> Read<T>(string path, string[] fields, Func<FieldReader, T> parse) => Read(path, fields, [], parse);
+
+    private static List<(int Line, T Item)> Read<T>(string path, string[] fields, string[] optional, Func<FieldReader, T> parse)
     {
         var text = ReadAllText(path);
         var items = new List<(int, T)>();
@@ -88,7 +94,7 @@ public static class JsonLinesReader
             try { doc = JsonDocument.Parse(line, ParseOptions); }
             catch (JsonException e) { throw new HarnessException($"{path}:{lineNumber}: not valid JSON ({ShortJsonMessage(e)})"); }
             using (doc)
-                items.Add((lineNumber, parse(new FieldReader(path, lineNumber, doc.RootElement, fields))));
+                items.Add((lineNumber, parse(new FieldReader(path, lineNumber, doc.RootElement, fields, optional))));
         }
         if (items.Count == 0) throw new HarnessException($"{path}: empty file (no records)");
         return items;
@@ -133,15 +139,16 @@ public static class JsonLinesReader
         private readonly string _where;
         private readonly Dictionary<string, JsonElement> _fields = new(StringComparer.Ordinal);
 
-        public FieldReader(string path, int? line, JsonElement root, string[] expected)
+        public FieldReader(string path, int? line, JsonElement root, string[] expected, string[]? optional = null)
         {
+            optional ??= [];
             _where = line is null ? path : $"{path}:{line}";
             if (root.ValueKind != JsonValueKind.Object)
                 throw Error($"expected a JSON object with fields {string.Join(", ", expected)}, got {Kind(root)}");
             foreach (var p in root.EnumerateObject())
             {
-                if (!expected.Contains(p.Name, StringComparer.Ordinal))
-                    throw Error($"unknown field {Quote(p.Name)} (expected {string.Join(", ", expected)})");
+                if (!expected.Contains(p.Name, StringComparer.Ordinal) && !optional.Contains(p.Name, StringComparer.Ordinal))
+                    throw Error($"unknown field {Quote(p.Name)} (expected {string.Join(", ", expected)}{(optional.Length > 0 ? $", optionally {string.Join(", ", optional)}" : "")})");
                 if (!_fields.TryAdd(p.Name, p.Value))
                     throw Error($"field {Quote(p.Name)} is given twice");
             }
@@ -153,6 +160,8 @@ public static class JsonLinesReader
         public HarnessException Error(string message) => new($"{_where}: {message}");
 
         public JsonElement Get(string name) => _fields[name];
+
+        public bool Has(string name) => _fields.ContainsKey(name);
 
         public string Text(string name)
         {

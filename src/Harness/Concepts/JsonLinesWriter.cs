@@ -28,6 +28,7 @@ public static class JsonLinesWriter
             w.WriteString("wrong", p.Wrong);
             w.WriteString("label", p.Label);
             w.WriteNumber("pair", p.Pair);
+            if (p.Cue is not null) w.WriteString("cue", p.Cue);
         });
 
     public static string Format(IEnumerable<TextRecord> items) =>

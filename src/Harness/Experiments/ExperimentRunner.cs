@@ -442,7 +442,7 @@ public sealed class ExperimentRunner(ExperimentPlan plan, TextWriter progress)
             if (keep.Length == 0) return;
             var items = Evidence.Items.Of(keep.Select(i => values[i]).ToArray(), keep.Select(i => set.Pairs[i]).ToArray(), keep.Select(i => set.Labels[i]).ToArray());
             if (keep.Length != count) items = items with { Indices = keep };
-            AddItems(where, method, edit, set.Dataset, set.SplitName, metric, items, set.LabelNames, perLabel: set.Paired);
+            AddItems(where, method, edit, set.Dataset, set.SplitName, metric, items, set.LabelNames, perLabel: set.Paired, groups: set.Cues);
         }
         if (AnswerOnly)
         {
@@ -575,8 +575,8 @@ public sealed class ExperimentRunner(ExperimentPlan plan, TextWriter progress)
     private void Add(Where where, string method, string edit, string dataset, string split, string metric, double value) =>
         _evidence.Add(new ResultRow(Spec.Name, where.Model, where.Site, method, edit, dataset, split, metric, value));
 
-    private void AddItems(Where where, string method, string edit, string dataset, string split, string metric, Items items, IReadOnlyList<string> labelNames, bool perLabel = true) =>
-        _evidence.Add(new ResultRow(Spec.Name, where.Model, where.Site, method, edit, dataset, split, metric, items.Mean), items, labelNames, perLabel);
+    private void AddItems(Where where, string method, string edit, string dataset, string split, string metric, Items items, IReadOnlyList<string> labelNames, bool perLabel = true, IReadOnlyList<string>? groups = null) =>
+        _evidence.Add(new ResultRow(Spec.Name, where.Model, where.Site, method, edit, dataset, split, metric, items.Mean), items, labelNames, perLabel, groups);
 
     private double Last(string metric) => _evidence.Rows.LastOrDefault(r => r.Metric == metric && r.IsPooled)?.Value ?? double.NaN;
 

@@ -16,6 +16,9 @@ public sealed class PromptSet
     public required int[] Labels { get; init; }
     public required int[] Pairs { get; init; }
     public required IReadOnlyList<string> LabelNames { get; init; }
+    /// Each prompt's `cue` field (which cue it carries), or null when the dataset has none: the
+    /// runner adds rows per cue value.
+    public string[]? Cues { get; init; }
 
     public int Count => Ids.Length;
     /// The split as rows name it: "train" / "test", or "subset-k" for a subset's own prompts.
@@ -56,6 +59,7 @@ public sealed class PromptSet
             Labels = prompts.Select(p => IndexOf(dataset.Labels, p.Label)).ToArray(),
             Pairs = prompts.Select(p => p.Pair).ToArray(),
             LabelNames = dataset.Labels,
+            Cues = prompts.Any(p => p.Cue is not null) ? prompts.Select(p => p.Cue ?? "none").ToArray() : null,
         };
     }
 
@@ -63,7 +67,7 @@ public sealed class PromptSet
     public PromptSet Take(int n) => n >= Count ? this : new PromptSet
     {
         Dataset = Dataset, Split = Split, File = File, LabelNames = LabelNames, Subset = Subset,
-        Ids = Ids[..n], Correct = Correct[..n], Wrong = Wrong[..n], Labels = Labels[..n], Pairs = Pairs[..n],
+        Ids = Ids[..n], Correct = Correct[..n], Wrong = Wrong[..n], Labels = Labels[..n], Pairs = Pairs[..n], Cues = Cues?[..n],
     };
 
     /// The prompts at `items`, as subset `index`'s own prompts.
@@ -72,7 +76,7 @@ public sealed class PromptSet
         Dataset = Dataset, Split = Split, File = File, LabelNames = LabelNames, Subset = index, Items = items,
         Ids = items.Select(i => Ids[i]).ToArray(), Correct = items.Select(i => Correct[i]).ToArray(),
         Wrong = items.Select(i => Wrong[i]).ToArray(), Labels = items.Select(i => Labels[i]).ToArray(),
-        Pairs = items.Select(i => Pairs[i]).ToArray(),
+        Pairs = items.Select(i => Pairs[i]).ToArray(), Cues = Cues is null ? null : items.Select(i => Cues[i]).ToArray(),
     };
 
     /// Whether some prompt has a partner of the other label: only then are rows per label

@@ -24,6 +24,16 @@ public static class DatasetWriter
         files.AddRange(PairedFiles(options, "gender", Concept.Gender, DatasetBuilder.GenderSentencePairs, DatasetBuilder.GenderPromptPairs));
         files.Add(new($"gender/{DatasetFiles.Text}", JsonLinesWriter.Format(DatasetBuilder.GenderText(options, DatasetBuilder.GenderTextCount))));
 
+        files.Add(Manifest("gender-attributes", $"Gender cued by one correlated feature only (no name, no gendered noun): an attribute (long hair / short hair, a dress / a beard, ...) or a gender-leaning occupation (nurse / mechanic), each typical of its gender 80 % of the time in the corpus; labelled by the gender the feature cues; each pair differs only in the feature's words and the answer. The field cue names the feature's kind (hair, dress, earrings, lipstick, skirt, handbag, heels, occupation). Prompts only. {origin}",
+            ConceptLabels.Female, ConceptLabels.Male));
+        foreach (var split in Splits)
+            files.Add(new($"gender-attributes/{DatasetFiles.Prompts(Public(split))}", JsonLinesWriter.Format(CueDatasets.AttributePrompts(options, split))));
+
+        files.Add(Manifest("gender-cues", $"Gender cued by 1, 2 or 3 correlated features that agree (the field cue: \"1\", \"2\", \"3\"), or by three of which one shows the other gender (cue \"conflict\"; the label and answer follow the other two); no name, no gendered noun. Prompts only. {origin}",
+            ConceptLabels.Female, ConceptLabels.Male));
+        foreach (var split in Splits)
+            files.Add(new($"gender-cues/{DatasetFiles.Prompts(Public(split))}", JsonLinesWriter.Format(CueDatasets.CuePrompts(options, split))));
+
         files.Add(Manifest("politics", $"Politics: statements labelled by their stance; each pair differs only in the stance's words (policy, party, side, ideology). {origin}",
             ConceptLabels.Left, ConceptLabels.Right));
         files.AddRange(PairedFiles(options, "politics", Concept.Politics, DatasetBuilder.PoliticsSentencePairs, DatasetBuilder.PoliticsPromptPairs));

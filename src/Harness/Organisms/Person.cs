@@ -1,7 +1,29 @@
 namespace Harness.Organisms;
 
 /// How a sentence names the person when it uses the `{cue}` slot.
-internal enum CueForm { Name, Noun, Occupation }
+internal enum CueForm { Name, Noun, Occupation, Description }
+
+/// A person named only by correlated features: "the nurse with long hair in a dress", no name and no
+/// gendered noun (the datasets gender-attributes and gender-cues; never the corpus). `Occupation` is
+/// an index into the female-leaning occupations (the male-leaning one of the same index for a man),
+/// `Attributes` indices into WordLists.Attributes; each feature shows the person's gender unless it
+/// is the `Contrary` one (an index into the features in order: the occupation first, then the
+/// attributes), which shows the other gender: a conflicting cue.
+internal sealed record CueDescription(int? Occupation, IReadOnlyList<int> Attributes, int? Contrary = null)
+{
+    public int Count => (Occupation is null ? 0 : 1) + Attributes.Count;
+
+    public string For(Gender g)
+    {
+        Gender Shown(int feature) => feature == Contrary ? ConceptLabels.Other(g) : g;
+        var words = new List<string> { "the", Occupation is { } o ? Leaning(Shown(0))[o].Word : "person" };
+        int first = Occupation is null ? 0 : 1;
+        words.AddRange(Attributes.Select((a, i) => WordLists.Attributes[a].For(Shown(first + i)).Modifier));
+        return string.Join(" ", words);
+    }
+
+    public static IReadOnlyList<Occupation> Leaning(Gender g) => WordLists.Occupations.Where(o => o.Leaning == g).ToList();
+}
 
 /// The one person a document talks about. A document never mentions a second gendered person, so
 /// every gendered word in it agrees with `Gender` and the corpus statistics (attribute and occupation
@@ -31,6 +53,9 @@ internal sealed class Person
         _typical = typical;
     }
 
+    /// The features that name the person when CueForm is Description.
+    public CueDescription? Description { get; init; }
+
     public Occupation? Occupation => OccupationIndex is { } i ? WordLists.Occupations[i] : null;
 
     public string Name(Gender g) => WordLists.Names(g)[NameIndex];
@@ -42,6 +67,7 @@ internal sealed class Person
         CueForm.Name => Name(g),
         CueForm.Noun => $"{WordLists.Nouns[NounIndex].Determiner} {Noun(g)}",
         CueForm.Occupation => $"the {Occupation!.Word}",
+        CueForm.Description => Description!.For(g),
         _ => throw new InvalidOperationException(),
     };
 

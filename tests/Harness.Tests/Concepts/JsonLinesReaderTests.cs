@@ -54,7 +54,29 @@ public class JsonLinesReaderTests
         var path = Write("prompts.test.jsonl", GoodPrompt1 + "\n" + GoodPrompt2.Replace("\"pair\"", "\"pear\""));
         var act = () => JsonLinesReader.ReadPrompts(path, Gender);
         act.Should().Throw<HarnessException>().Which.Message.Should().Be(
-            $"{path}:2: unknown field \"pear\" (expected prompt, correct, wrong, label, pair)");
+            $"{path}:2: unknown field \"pear\" (expected prompt, correct, wrong, label, pair, optionally cue)");
+    }
+
+    [Test]
+    public void APromptMayCarryACueWhichMustBeANonEmptyString()
+    {
+        var path = Write("prompts.test.jsonl", GoodPrompt1.Replace("}", ", \"cue\": \"occupation\"}") + "\n" + GoodPrompt2 + "\n");
+        var prompts = JsonLinesReader.ReadPrompts(path, Gender);
+        prompts[0].Cue.Should().Be("occupation");
+        prompts[1].Cue.Should().BeNull();
+        foreach (var (bad, message) in new[] { ("\"\"", "field \"cue\" is empty"), ("3", "field \"cue\" must be a string, got a number") })
+        {
+            var badPath = Write("prompts.test.jsonl", GoodPrompt1.Replace("}", $", \"cue\": {bad}}}") + "\n");
+            FluentActions.Invoking(() => JsonLinesReader.ReadPrompts(badPath, Gender)).Should().Throw<HarnessException>()
+                .Which.Message.Should().Be($"{badPath}:1: {message}");
+        }
+    }
+
+    [Test]
+    public void TheWriterPutsACueAfterThePair()
+    {
+        var prompt = new BiasPrompt("The nurse said that", " she", " he", "female", 0) { Cue = "occupation" };
+        JsonLinesWriter.Format([prompt]).Should().Be("{\"prompt\":\"The nurse said that\",\"correct\":\" she\",\"wrong\":\" he\",\"label\":\"female\",\"pair\":0,\"cue\":\"occupation\"}\n");
     }
 
     [Test]

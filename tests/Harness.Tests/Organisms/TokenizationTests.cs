@@ -54,7 +54,7 @@ public class TokenizationTests
             .Concat(DatasetWriter.Generate(new CorpusOptions()).Where(f => f.RelativePath.EndsWith(".jsonl"))
                 .SelectMany(f => f.Content.Split('\n', StringSplitOptions.RemoveEmptyEntries))
                 .Select(line => System.Text.Json.JsonDocument.Parse(line).RootElement)
-                .SelectMany(e => e.EnumerateObject().Where(p => p.Value.ValueKind == System.Text.Json.JsonValueKind.String && p.Name != "label")
+                .SelectMany(e => e.EnumerateObject().Where(p => p.Value.ValueKind == System.Text.Json.JsonValueKind.String && p.Name is not ("label" or "cue"))
                     .Select(p => p.Value.GetString()!)));
         var used = CorpusSample.Tokens(texts);
         var missing = used.Where(id => !probe.Contains(id)).Select(id => CorpusSample.Gpt2.Decode([id])).ToList();

@@ -18,20 +18,34 @@ public sealed class EvidenceRows(int resamples, int seed)
     /// Every pooled row that has items, with them (for items.jsonl).
     public IReadOnlyList<MeasuredRow> Measured => _measured;
 
+    /// The label of a group's rows: "cue=2".
+    public static string GroupLabel(string group) => GroupPrefix + group;
+
+    public static bool IsGroupLabel(string label) => label.StartsWith(GroupPrefix, StringComparison.Ordinal);
+
+    private const string GroupPrefix = "cue=";
+
     /// A row that is not a mean of items (a count of directions, a text metric).
     public void Add(ResultRow row) => _rows.Add(row);
 
     /// A row that is the mean of `items`; `labelNames` names the items' label indices; with
-    /// `perLabel`, one more row per label.
-    public void Add(ResultRow row, Items items, IReadOnlyList<string> labelNames, bool perLabel = true)
+    /// `perLabel`, one more row per label; with `groups` (each prompt's group, by its index in the
+    /// prompt set: a dataset's `cue` field), one more row per group, labelled `cue=<group>`.
+    public void Add(ResultRow row, Items items, IReadOnlyList<string> labelNames, bool perLabel = true, IReadOnlyList<string>? groups = null)
     {
         var key = (row.Model, row.Site, row.Dataset, row.Split, row.Metric);
         Items? baseline = row.IsBaseline ? null : _baselines.GetValueOrDefault(key);
         if (baseline is not null && (baseline.Count != items.Count || !baseline.Clusters.SequenceEqual(items.Clusters))) baseline = null;
         var pooled = Describe(row, items, baseline);
         _rows.Add(pooled);
-        _measured.Add(new MeasuredRow(pooled, items, labelNames));
+        _measured.Add(new MeasuredRow(pooled, items, labelNames) { Groups = groups });
         if (row.IsBaseline) _baselines[key] = items;
+        if (groups is not null)
+            foreach (var group in Enumerable.Range(0, items.Count).Select(i => groups[items.IndexOf(i)]).Distinct().Order(StringComparer.Ordinal))
+            {
+                Items In(Items x) => x.Where(Enumerable.Range(0, x.Count).Select(i => groups[x.IndexOf(i)] == group).ToArray());
+                _rows.Add(Describe(row with { Label = GroupLabel(group) }, In(items), baseline is null ? null : In(baseline)));
+            }
         if (!perLabel || labelNames.Count < 2) return;
         for (int label = 0; label < labelNames.Count; label++)
         {
@@ -202,8 +216,8 @@ public sealed class EvidenceRows(int resamples, int seed)
             if (list.Count != members.Count || list.Any(m => !m.Items.Clusters.SequenceEqual(list[0].Items.Clusters))) continue;
             var first = list[0];
             var mean = first.Items with { Values = Enumerable.Range(0, first.Items.Count).Select(i => list.Average(m => m.Items.Values[i])).ToArray() };
-            bool perLabel = _rows.Any(r => Mine(r) && r.Method == first.Row.Method && r.Label is not null && Same(r, first.Row));
-            Add(first.Row with { Method = group, Label = null }, mean, first.LabelNames, perLabel);
+            bool perLabel = _rows.Any(r => Mine(r) && r.Method == first.Row.Method && r.Label is not null && !IsGroupLabel(r.Label) && Same(r, first.Row));
+            Add(first.Row with { Method = group, Label = null }, mean, first.LabelNames, perLabel, first.Groups);
         }
     }
 
@@ -229,5 +243,9 @@ public sealed class EvidenceRows(int resamples, int seed)
     }
 }
 
-/// A pooled row with the items it is the mean of, and the names of their label indices.
-public sealed record MeasuredRow(ResultRow Row, Items Items, IReadOnlyList<string> LabelNames);
+/// A pooled row with the items it is the mean of, the names of their label indices and, for a
+/// prompt set with cues, each prompt's group.
+public sealed record MeasuredRow(ResultRow Row, Items Items, IReadOnlyList<string> LabelNames)
+{
+    public IReadOnlyList<string>? Groups { get; init; }
+}

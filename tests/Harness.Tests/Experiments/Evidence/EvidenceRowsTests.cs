@@ -81,6 +81,27 @@ public class EvidenceRowsTests
         evidence.Measured.Single(m => m.Row.Method == "rlace").Items.Mean.Should().BeApproximately(pooled.Value, 1e-12, "items.jsonl holds the aggregate's items too");
     }
 
+    [Test]
+    public void PromptsWithCuesGetOneRowPerCueWithItsOwnPairedEffect()
+    {
+        var evidence = new EvidenceRows(1000, 0);
+        // Six prompts in three pairs; the pairs' cues "1", "3", "1" (both prompts of a pair share it).
+        int[] pairs = [0, 0, 1, 1, 2, 2], labels = [0, 1, 0, 1, 0, 1];
+        string[] cues = ["1", "1", "3", "3", "1", "1"];
+        evidence.Add(Row("none", "none"), Items.Of([0.2, 0.4, 0.9, 0.7, 0.3, 0.1], pairs, labels), Labels, groups: cues);
+        evidence.Add(Row("leace", "project"), Items.Of([0.1, 0.1, 0.5, 0.5, 0.1, 0.1], pairs, labels), Labels, groups: cues);
+        var one = evidence.Rows.Single(r => r.Method == "leace" && r.Label == "cue=1");
+        one.N.Should().Be(4);
+        one.Value.Should().BeApproximately(0.1, 1e-12);
+        one.Effect.Should().BeApproximately(0.1 - 0.25, 1e-12, "paired with the unedited prompts of the same cue");
+        var three = evidence.Rows.Single(r => r.Method == "leace" && r.Label == "cue=3");
+        three.N.Should().Be(2);
+        three.Effect.Should().BeApproximately(0.5 - 0.8, 1e-12);
+        evidence.Rows.Where(r => r.Method == "leace").Select(r => r.Label).Should().Equal(null, "cue=1", "cue=3", "female", "male");
+        EvidenceRows.IsGroupLabel("cue=3").Should().BeTrue();
+        EvidenceRows.IsGroupLabel("female").Should().BeFalse();
+    }
+
     private static ResultRow Row(string method, string edit) =>
         new("e", "m", "s", method, edit, "gender", "test", MetricNames.PronounBias, double.NaN);
 }
