@@ -10,13 +10,15 @@ namespace Hypotheses;
 [NonParallelizable]
 public class HypothesisTests
 {
-    private static IReadOnlyList<ResultRow> Check(string spec)
+    private static IReadOnlyList<ResultRow> Check(string spec) => CheckAll(spec).Where(r => r.IsPooled).ToList(); // the per-label rows are in the snapshot
+
+    private static IReadOnlyList<ResultRow> CheckAll(string spec)
     {
         var (snapshot, verdict, rows) = HypothesisRun.Run(spec);
         TestContext.Out.WriteLine(verdict.ToString());
         HypothesisRun.AssertInvariants(rows, verdict);
         MetricSnapshot.Match(snapshot);
-        return rows.Where(r => r.IsPooled).ToList(); // the per-label rows are in the snapshot
+        return rows;
     }
 
     [Test, Property("Hypothesis", "Projection")]
@@ -30,6 +32,23 @@ public class HypothesisTests
 
     [Test, Property("Hypothesis", "Dropout")]
     public void Dropout() => Check("dropout");
+
+    [Test, Property("Hypothesis", "CorrelatedFeatures")]
+    public void CorrelatedFeatures()
+    {
+        var rows = CheckAll("correlated-features");
+        // Whatever the numbers: the cue groups partition the prompts (their n add up to the pooled
+        // row's), and each union has as many directions as its members together (one gender
+        // direction and eight features', independent), at most d.
+        var pooled = rows.Where(r => r.IsPooled && r.Dataset is "gender-attributes" or "gender-cues" && r.N is not null).ToList();
+        pooled.Should().NotBeEmpty();
+        foreach (var p in pooled)
+            rows.Where(r => r.Model == p.Model && r.Method == p.Method && r.Edit == p.Edit && r.Dataset == p.Dataset && r.Split == p.Split && r.Metric == p.Metric
+                    && r.Label is { } l && Harness.Experiments.Evidence.EvidenceRows.IsGroupLabel(l))
+                .Sum(r => r.N).Should().Be(p.N, p.ToString());
+        foreach (var (union, k) in new[] { ("features", 8), ("together", 9) })
+            rows.Where(r => r.Method == union && r.Metric == MetricNames.Directions).Should().OnlyContain(r => r.Value == k, union);
+    }
 
     [Test, Property("Hypothesis", "RandomBreakage")]
     public void RandomBreakage() => Check("random-breakage");

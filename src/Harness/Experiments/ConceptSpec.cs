@@ -6,9 +6,11 @@ namespace Harness.Experiments;
 /// (`prompts.train.jsonl`, for datasets such as `unrelated` that have no sentences); at every token of
 /// each text with the text's label repeated ("all", the default, as the discussion did) or at the
 /// last token ("last"). The labels are the dataset's labels, in the order dataset.json lists them.
-public sealed record ConceptSpec(string Dataset, Positions Positions, ConceptSource Source)
+/// With prompts, `"cue": "hair"` keeps only the prompts whose `cue` field is that value (a direction
+/// for one correlated feature of gender-attributes), in both splits.
+public sealed record ConceptSpec(string Dataset, Positions Positions, ConceptSource Source, string? Cue = null)
 {
-    public static readonly string[] Fields = ["dataset", "positions", "source"];
+    public static readonly string[] Fields = ["dataset", "positions", "source", "cue"];
 
     internal static ConceptSpec Parse(SpecObject o)
     {
@@ -23,7 +25,10 @@ public sealed record ConceptSpec(string Dataset, Positions Positions, ConceptSou
             "prompts" => ConceptSource.Prompts,
             _ => throw o.Error($"{o.Qualified("source")} must be \"sentences\" or \"prompts\", got \"{sourceText}\""),
         };
-        return new ConceptSpec(dataset, positions, source);
+        var cue = o.OptionalString("cue");
+        if (cue is not null && source != ConceptSource.Prompts)
+            throw o.Error($"{o.Qualified("cue")} selects prompts by their cue field: it needs \"source\": \"prompts\"");
+        return new ConceptSpec(dataset, positions, source, cue);
     }
 }
 

@@ -12,7 +12,8 @@ namespace Harness.Experiments;
 ///     tokens, e.g. " she" - " he", normalised (UnembedDifference);
 ///   - `adversarial`: a basis optimised through the model so that editing along it does the most
 ///     damage on the concept dataset's training prompts (AdversarialDirection);
-///   - `file`: directions a user brings, read from a .npy or safetensors file (FileDirection).
+///   - `file`: directions a user brings, read from a .npy or safetensors file (FileDirection);
+///   - `union`: earlier methods' directions erased together (UnionDirections).
 /// They become projection erasers around the mean of the training activations (a file may instead
 /// hold a whole eraser), so every edit (project, reflect, amplify, erase, ...) works with them.
 public static class DirectionMethods
@@ -44,12 +45,12 @@ public static class DirectionMethods
 
     /// Every method a spec may name.
     public static IReadOnlyList<EraserMethod> All =>
-        [.. EraserMethods.All.Where(m => !Unsupported.ContainsKey(m.Name)), GradientDefinition, UnembedDiffDefinition, AdversarialDirection.Definition, FileDirection.Definition];
+        [.. EraserMethods.All.Where(m => !Unsupported.ContainsKey(m.Name)), GradientDefinition, UnembedDiffDefinition, AdversarialDirection.Definition, FileDirection.Definition, UnionDirections.Definition];
 
     public static IEnumerable<string> Names => All.Select(m => m.Name);
 
     /// Whether the runner fits this method itself (from the model) rather than through the registry.
-    public static bool IsModelBased(string name) => name is Gradient or UnembedDiff or AdversarialDirection.Name or FileDirection.Name;
+    public static bool IsModelBased(string name) => name is Gradient or UnembedDiff or AdversarialDirection.Name or FileDirection.Name or UnionDirections.Name;
 
     /// The method of that name, or an error naming `source` and listing the known ones.
     public static EraserMethod Get(string name, string source)

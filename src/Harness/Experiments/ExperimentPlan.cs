@@ -72,7 +72,7 @@ public sealed class ExperimentPlan
                 bool probe = spec.Wants(MetricNames.ProbeAccuracy) || spec.Wants(MetricNames.DirectionStats);
                 concepts[c] = c.Source == ConceptSource.Sentences
                     ? new ConceptTexts(c, TextSet.Sentences(dataset, Split.Train), probe ? TextSet.Sentences(dataset, Split.Test) : null, dataset.Labels)
-                    : new ConceptTexts(c, TextSet.Prompts(dataset, Split.Train), probe ? TextSet.Prompts(dataset, Split.Test) : null, dataset.Labels);
+                    : new ConceptTexts(c, TextSet.Prompts(dataset, Split.Train, c.Cue), probe ? TextSet.Prompts(dataset, Split.Test, c.Cue) : null, dataset.Labels);
                 CheckEveryLabel(spec, dataset, concepts[c].Train);
             }
             if ((DirectionMethods.IsModelBased(method.Name) || method.Subset is not null) && !trainingPrompts.ContainsKey(c.Dataset))

@@ -100,7 +100,7 @@ public sealed class ExperimentRunner(ExperimentPlan plan, TextWriter progress)
                 // A method fitted on a subset sees its own prompts' rows only (one row per prompt).
                 var (rows, rowLabels) = method.Subset is null ? (acts.Train, acts.TrainLabels) : SubsetRows(method, acts);
                 unit.Restart();
-                var (eraser, report) = Fit(model, site, method, rows, rowLabels);
+                var (eraser, report) = Fit(model, where, method, rows, rowLabels);
                 var basis = eraser as IDirectionBasis;
                 long k = basis?.Directions.shape[0] ?? 0;
                 Add(where, method.Label, ResultRow.FitEdit, method.Concept.Dataset, "train", MetricNames.Directions, k);
@@ -113,7 +113,8 @@ public sealed class ExperimentRunner(ExperimentPlan plan, TextWriter progress)
                 }
                 Say($"{where} {method.Label}: fitted {k} direction(s) on {rows.shape[0]} rows of {method.Concept.Dataset}{Of(method)} in {unit.Elapsed.TotalSeconds:F1} s{Steps(report)}");
                 if (basis is not null) _directions.Add(Keep(where, method, eraser, basis, rows, report));
-                if (basis is not null && method.Subset is null && !IsNullSource(method) && Spec.Wants(MetricNames.DirectionStats))
+                // A union's rows span several methods' directions: its statistics would be its first member's.
+                if (basis is not null && method.Subset is null && !IsNullSource(method) && method.Name != UnionDirections.Name && Spec.Wants(MetricNames.DirectionStats))
                     DirectionStatRows(where, method, acts, basis, points);
 
                 if (basis is not null && method.Subset is null && Spec.Wants(MetricNames.ProbeAccuracy))
@@ -185,8 +186,9 @@ public sealed class ExperimentRunner(ExperimentPlan plan, TextWriter progress)
     /// Fits a method on the concept's training activations (registry methods) or from the model
     /// (gradient, unembed-diff, adversarial), or reads it (file), with the spec's seed set first, and how an iterative fit
     /// went (RLACE, adversarial). The eraser's tensors belong to the caller's dispose scope.
-    private (IEraser Eraser, FitReport? Report) Fit(LanguageModel model, string site, MethodSpec method, Tensor rows, Tensor labels)
+    private (IEraser Eraser, FitReport? Report) Fit(LanguageModel model, Where where, MethodSpec method, Tensor rows, Tensor labels)
     {
+        var site = where.Site;
         manual_seed(Spec.Seed);
         try
         {
@@ -198,6 +200,9 @@ public sealed class ExperimentRunner(ExperimentPlan plan, TextWriter progress)
             }
             var prompts = plan.SubsetOf(method) ?? plan.TrainingPrompts[method.Concept.Dataset];
             var centre = rows.to(ScalarType.Float64).mean([0]);
+            if (method.Name == UnionDirections.Name)
+                return (UnionDirections.Of(method.Of!.Select(label => _directions.FirstOrDefault(f => f.Model == where.Model && f.Site == site && f.Label == label)
+                    ?? throw new HarnessException($"member {label} has no directions at {site}")).ToList(), centre, method.Options), null);
             if (method.Name == FileDirection.Name)
                 return (FileDirection.Load(FileDirection.Resolve(Spec.Source, method.Label, method.Options), rows.shape[1], centre, method.Options), null);
             if (method.Name == AdversarialDirection.Name)

@@ -9,8 +9,8 @@ namespace Harness.Experiments;
 /// concept is an option of the method (checked against the method's declared options). Options the
 /// method declares named `seed` default to the spec's seed.
 ///
-/// Label: what results rows call it. Defaults to the method name, with "@dataset" when it has its
-/// own concept, and with its non-default options in brackets when another entry would otherwise
+/// Label: what results rows call it. Defaults to the method name, with "@dataset" (and ":cue" for a
+/// concept of one cue) when it has its own concept, and with its non-default options in brackets when another entry would otherwise
 /// get the same label: `inlp(iterations=4)`.
 ///
 /// Seeds: a method that declares a `seed` option also takes `"seeds": [0, 1, 2, 3, 4]`; the entry
@@ -21,6 +21,9 @@ namespace Harness.Experiments;
 /// Subsets: `"subsets": {"count": 20, "size": 10}` makes the entry one method per subset of the
 /// concept's training prompts (PromptSubsets), labelled `probe(subset=3)`, each with `Subset` = k
 /// and `SubsetGroup` = the entry's label.
+///
+/// Of: a `union` entry names earlier methods by label, `"of": ["gender", "hair"]`
+/// (UnionDirections); each must be a method (or one seed or subset of one) listed before it.
 public sealed record MethodSpec
 {
     public required EraserMethod Method { get; init; }
@@ -42,10 +45,12 @@ public sealed record MethodSpec
     public int? Subset { get; init; }
     public int SubsetSize { get; init; }
     public string? SubsetGroup { get; init; }
+    /// For a union: the labels of the methods whose directions it erases together.
+    public IReadOnlyList<string>? Of { get; init; }
 
     public string Name => Method.Name;
 
-    private static readonly string[] ReservedFields = ["method", "label", "concept", "seeds", "subsets"];
+    private static readonly string[] ReservedFields = ["method", "label", "concept", "seeds", "subsets", UnionDirections.OfField];
 
     /// Parses entry `index` of `methods`; the label is completed by ParseAll.
     internal static MethodSpec Parse(string file, int index, JsonElement element, ConceptSpec defaultConcept, int seed)
@@ -83,9 +88,20 @@ public sealed record MethodSpec
             seeds = o.IntList("seeds", min: 0);
         }
         PromptSubsets? subsets = o.Has("subsets") ? PromptSubsets.Parse(o.Object("subsets", PromptSubsets.Fields)) : null;
+        IReadOnlyList<string>? of = null;
+        if (o.Has(UnionDirections.OfField) != (method.Name == UnionDirections.Name))
+            throw new UsageException(method.Name == UnionDirections.Name
+                ? $"{file}: {place}: method {UnionDirections.Name} needs \"{UnionDirections.OfField}\": the labels of the earlier methods it erases together"
+                : $"{file}: {place}: '{UnionDirections.OfField}' is not an option of method {method.Name} (only {UnionDirections.Name} takes it)");
+        if (method.Name == UnionDirections.Name)
+        {
+            of = o.StringList(UnionDirections.OfField);
+            if (of.Count < 2) throw new UsageException($"{file}: {place}.{UnionDirections.OfField} must name at least two methods, got {of.Count}");
+            if (seeds is not null || subsets is not null) throw new UsageException($"{file}: {place}: a {UnionDirections.Name} takes neither \"seeds\" nor \"subsets\"");
+        }
         if (subsets is not null && seeds is not null)
             throw new UsageException($"{file}: {place}: give \"seeds\" or \"subsets\", not both (each subset is fitted with the entry's seed)");
-        return Build(file, place, method, given, concept, defaultConcept, seed, label, seeds, subsets);
+        return Build(file, place, method, given, concept, defaultConcept, seed, label, seeds, subsets) with { Of = of };
     }
 
     private static MethodSpec Build(string file, string place, EraserMethod method, Dictionary<string, string> given,
@@ -149,7 +165,7 @@ public sealed record MethodSpec
     internal static IReadOnlyList<MethodSpec> ParseAll(string file, IReadOnlyList<JsonElement> entries, ConceptSpec defaultConcept, int seed)
     {
         var methods = entries.Select((e, i) => Parse(file, i, e, defaultConcept, seed)).ToList();
-        string Base(MethodSpec m) => m.Name + (m.OwnConcept ? "@" + m.Concept.Dataset : "");
+        string Base(MethodSpec m) => m.Name + (m.OwnConcept ? "@" + m.Concept.Dataset + (m.Concept.Cue is { } cue ? ":" + cue : "") : "");
         var counts = methods.Where(m => m.Label.Length == 0).GroupBy(Base).ToDictionary(g => g.Key, g => g.Count());
         for (int i = 0; i < methods.Count; i++)
         {
@@ -166,6 +182,10 @@ public sealed record MethodSpec
         var twice = labels.GroupBy(l => l).FirstOrDefault(g => g.Count() > 1);
         if (twice is not null)
             throw new UsageException($"{file}: two methods are both labelled '{twice.Key}'; give one a \"label\" or different options");
+        for (int i = 0; i < methods.Count; i++)
+            foreach (var member in methods[i].Of ?? [])
+                if (!methods.Take(i).Any(m => m.Label == member && m.Name != UnionDirections.Name))
+                    throw new UsageException($"{file}: method {methods[i].Label}: \"{UnionDirections.OfField}\" names '{member}', which is not a method listed before it (earlier: {string.Join(", ", methods.Take(i).Select(m => m.Label).DefaultIfEmpty("none"))})");
         return methods;
     }
 }

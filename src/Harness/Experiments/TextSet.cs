@@ -54,12 +54,19 @@ public sealed class TextSet
             sentences.Select(s => s.Pair).ToArray());
     }
 
-    public static TextSet Prompts(ConceptDataset dataset, Split split)
+    public static TextSet Prompts(ConceptDataset dataset, Split split, string? cue = null)
     {
         var file = Path.Combine(dataset.Directory, DatasetFiles.Prompts(split));
         if (!dataset.HasPrompts(split))
             throw new UsageException($"{file}: no such file (dataset '{dataset.Name}' has no {DatasetFiles.SplitName(split)} prompts)");
         var prompts = dataset.Prompts(split);
+        if (cue is not null)
+        {
+            var values = prompts.Select(p => p.Cue).OfType<string>().Distinct().Order(StringComparer.Ordinal).ToList();
+            prompts = prompts.Where(p => p.Cue == cue).ToList();
+            if (prompts.Count == 0)
+                throw new UsageException($"{file}: no prompt has cue \"{cue}\" ({(values.Count == 0 ? "its prompts have no cue field" : "cues: " + string.Join(", ", values))})");
+        }
         return Build(dataset.Name, file, prompts.Select(s => s.Prompt).ToList(), prompts.Select(s => PromptSet.IndexOf(dataset.Labels, s.Label)).ToArray(),
             prompts.Select(p => p.Pair).ToArray());
     }

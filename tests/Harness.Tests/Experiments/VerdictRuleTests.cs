@@ -82,7 +82,7 @@ public class VerdictRuleTests
     [Test]
     public void EveryHypothesisHasARuleWithAUniqueName()
     {
-        VerdictRules.All.Select(r => r.Name).Should().Equal("Projection", "Swap", "Amplify", "Dropout", "RandomBreakage", "BreakVsEdit", "Gradient",
+        VerdictRules.All.Select(r => r.Name).Should().Equal("Projection", "Swap", "Amplify", "Dropout", "CorrelatedFeatures", "RandomBreakage", "BreakVsEdit", "Gradient",
             "Overdetermined", "ProbeSubspace", "CollateralDamage", "CrossConcept", "LayerSweep", "Leace", "LargeVsCrisp");
         VerdictRules.Find("swap").Should().BeOfType<SwapRule>();
     }
@@ -187,34 +187,74 @@ public class VerdictRuleTests
         Decide(new LeaceRule(), rows).Word.Should().Be(Verdict.Inconclusive);
     }
 
-    private static Rows TwoModels(double withDropout, double withoutDropout)
+    /// Arms of trained models, each seed's edited bias after the projection (baseline 0.9).
+    private static Rows Arms(params (string Model, double Bias)[] models)
     {
-        var rows = new Rows { Model = "gpt2-dropout" }.Baseline(0.9).Fit("rlace").Bias("rlace", Project, withDropout);
-        rows.Model = "gpt2-nodropout";
-        return rows.Baseline(0.9).Fit("rlace").Bias("rlace", Project, withoutDropout);
+        var rows = new Rows();
+        foreach (var (model, bias) in models)
+        {
+            rows.Model = model;
+            rows.Baseline(0.9).Fit("rlace").Bias("rlace", Project, bias);
+        }
+        return rows;
     }
 
+    private static Rows Seeds(double[] withDropout, double[] withoutDropout) => Arms(
+        [.. withDropout.Select((b, i) => (i == 0 ? "gpt2-dropout" : $"gpt2-dropout-seed{i + 1}", b)),
+         .. withoutDropout.Select((b, i) => (i == 0 ? "gpt2-nodropout" : $"gpt2-nodropout-seed{i + 1}", b))]);
+
     [Test]
-    public void Dropout()
+    public void Dropout_is_judged_on_the_spread_between_training_seeds()
     {
-        var verdict = Decide(new DropoutRule(), TwoModels(0.85, 0.5));
+        // Effects -0.05, -0.06, -0.04 with dropout and -0.4, -0.38, -0.42 without. By hand: the mean
+        // without is -0.4, sd 0.02, t(0.975, 2) = 4.3027, interval -0.4 -+ 0.0497; the difference
+        // 0.35 has standard error sqrt(0.0001 / 3 + 0.0004 / 3) = 0.01291, Welch df 2.94, t 3.2188
+        // (the density integrated numerically): [0.308, 0.392].
+        var verdict = Decide(new DropoutRule(), Seeds([0.85, 0.84, 0.86], [0.5, 0.52, 0.48]));
         verdict.Word.Should().Be(Verdict.Supported);
-        verdict.Methods.Single().Line.Should().Be("rlace: supported (effect -0.400 [-0.420, -0.380] < 0.000; null rank 0.010 <= 0.050; "
-            + "effect -0.050 [-0.070, -0.030] on gpt2-dropout > -0.400 [-0.420, -0.380] on gpt2-nodropout)");
-        Decide(new DropoutRule(), TwoModels(0.52, 0.5)).Word.Should().Be(Verdict.NotSupported, "the two effects' intervals overlap");
+        verdict.Methods.Single().Line.Should().Be("rlace: supported (gpt2-nodropout: mean bias change over 3 seeds -0.400 [-0.450, -0.350] < 0; "
+            + "3 of 3 seeds beyond the null (rank <= 0.050); gpt2-dropout minus gpt2-nodropout: 0.350 [0.308, 0.392] (Welch, df 2.9) > 0)");
+        verdict.Evidence.Should().Contain("rlace: bias change per seed [-0.050, -0.060, -0.040] with dropout, [-0.400, -0.380, -0.420] without");
+        // One seed's large effect with dropout spreads its arm: the difference's interval reaches 0.
+        Decide(new DropoutRule(), Seeds([0.85, 0.5, 0.84], [0.5, 0.52, 0.48])).Word.Should().Be(Verdict.NotSupported, "the Welch interval includes 0");
     }
 
     [Test]
-    public void Dropout_zeroed_coordinates_are_judged_on_the_mean_over_draws_per_k()
+    public void One_model_per_arm_cannot_tell_dropout_from_the_seed()
+    {
+        var verdict = Decide(new DropoutRule(), Seeds([0.85], [0.5]));
+        verdict.Word.Should().Be(Verdict.Inconclusive);
+        verdict.Methods.Single().Line.Should().Be("rlace: inconclusive (one trained model in an arm, so dropout cannot be told from the training seed: "
+            + "bias change [-0.050] with dropout, [-0.400] without)");
+    }
+
+    [Test]
+    public void An_arm_without_a_twin_is_reported_beside_the_pairs_not_judged()
+    {
+        var rows = Seeds([0.85, 0.84, 0.86], [0.5, 0.52, 0.48]);
+        rows.Model = "neo-nodropout";
+        rows.Baseline(0.9).Fit("rlace").Bias("rlace", Project, 0.3);
+        var verdict = Decide(new DropoutRule(), rows);
+        verdict.Methods.Should().ContainSingle();
+        verdict.Evidence.Should().Contain("beside, not judged (neo-nodropout, no twin): rlace bias change -0.600 [-0.620, -0.580]");
+        DropoutArms.Of(["gpt2-dropout-seed2", "neo-nodropout", "gpt2-nodropout", "gpt2-dropout"]).Pairs.Single()
+            .Should().BeEquivalentTo(new DropoutArms.Pair(new("gpt2-dropout", ["gpt2-dropout", "gpt2-dropout-seed2"]), new("gpt2-nodropout", ["gpt2-nodropout"])));
+        Decide(new DropoutRule(), Arms(("neo-nodropout", 0.3), ("gpt2-dropout", 0.5))).Evidence.Single().Should().StartWith("missing results: needs a model with dropout and its twin");
+    }
+
+    [Test]
+    public void Dropout_zeroed_coordinates_are_judged_per_k_on_each_seeds_mean_over_draws()
     {
         const string Zero = "project(centre=zero)";
-        var rows = TwoModels(0.85, 0.5);
-        // k = 8 random coordinates zeroed: mean bias effect over 50 draws -0.02 [-0.03, -0.01] with
-        // dropout, -0.10 [-0.12, -0.08] without (disjoint: supported); k = 32: -0.2 and -0.15 (not).
-        foreach (var (model, k8, k32) in new[] { ("gpt2-dropout", -0.02, -0.2), ("gpt2-nodropout", -0.10, -0.15) })
+        var rows = Seeds([0.85, 0.84, 0.86], [0.5, 0.52, 0.48]);
+        // k = 8 random coordinates zeroed: each seed's mean bias effect over 50 draws, about -0.02
+        // with dropout and -0.10 without (supported); k = 32: about -0.2 and -0.15 (not).
+        var means = new[] { ("gpt2-dropout", -0.02, -0.2), ("gpt2-dropout-seed2", -0.03, -0.21), ("gpt2-dropout-seed3", -0.01, -0.19),
+            ("gpt2-nodropout", -0.10, -0.15), ("gpt2-nodropout-seed2", -0.11, -0.16), ("gpt2-nodropout-seed3", -0.09, -0.14) };
+        foreach (var (model, k8, k32) in means)
             foreach (var (label, mean) in new[] { ("random-8", k8), ("random-32", k32) })
                 rows.List.Add(new ResultRow("x", model, rows.Site, label, Zero, "gender", "test", MetricNames.PronounBias, 0.9 + mean)
-                    { NullN = 50, NullMean = mean, NullMeanLow = mean - 0.01 - (model == "gpt2-dropout" ? 0 : 0.01), NullMeanHigh = mean + 0.01 + (model == "gpt2-dropout" ? 0 : 0.01) });
+                    { NullN = 50, NullMean = mean, NullMeanLow = mean - 0.01, NullMeanHigh = mean + 0.01 });
         var methods = new Dictionary<string, MethodLabel>(rows.Labels.Methods)
         {
             ["random-8"] = new("random", "gender") { Options = new Dictionary<string, string> { ["kind"] = "coordinates", ["rank"] = "8" } },
@@ -229,9 +269,37 @@ public class VerdictRuleTests
         verdict.Word.Should().Be(Verdict.Supported, "RLACE's verdict is the overall one");
         var zeroed = verdict.Methods.Single(m => m.Method == "coordinates");
         zeroed.Word.Should().Be(Verdict.NotSupported);
-        zeroed.Checks.Select(c => c.Word).Should().Equal(Verdict.Supported, Verdict.NotSupported);
-        zeroed.Checks[0].Line.Should().Be("k = 8: mean bias effect over 50 draws -0.020 [-0.030, -0.010] with dropout > -0.100 [-0.120, -0.080] without");
+        zeroed.Checks.Select(c => c.Word).Should().Equal(Verdict.Supported, Verdict.Supported, Verdict.Supported, Verdict.NotSupported);
+        // Both arms' sd 0.01: standard error 0.008165, df 4, t 2.7764: 0.08 -+ 0.0227.
+        zeroed.Checks[1].Line.Should().Be("gpt2-dropout minus gpt2-nodropout: 0.080 [0.057, 0.103] (Welch, df 4.0) > 0");
         verdict.Methods.Single(m => m.Method == "rlace").Checks.Should().HaveCount(2, "the projection is judged on the median-centred edit, not the zeroing one");
+    }
+
+    /// gender (LEACE on the gender sentences), hair (on the prompts cued by hair) and their union:
+    /// `left` is gender-attributes' bias after projecting out gender, `both` after the union.
+    private static Verdict CorrelatedFeatures(double left, double both, double genderAfter = 0.5)
+    {
+        var rows = new Rows().Baseline(0.9).Baseline(0.3, "gender-attributes").Fit("gender").Fit("hair", "gender-attributes").Fit("together", k: 2)
+            .Bias("gender", Project, genderAfter).Bias("gender", Project, left, "gender-attributes").Bias("together", Project, both, "gender-attributes");
+        var labels = new RunLabels(new Dictionary<string, MethodLabel>
+        {
+            ["gender"] = new("leace", "gender"),
+            ["hair"] = new("leace", "gender-attributes") { Cue = "hair" },
+            ["together"] = new("union", "gender") { Of = ["gender", "hair"] },
+        }, EditKinds) { EditStrengths = Strengths };
+        return new CorrelatedFeaturesRule().Decide(rows.List, labels);
+    }
+
+    [Test]
+    public void CorrelatedFeatures_the_attribute_route_stands_when_it_survives_gender_and_falls_with_the_features()
+    {
+        var verdict = CorrelatedFeatures(left: 0.25, both: 0.05);
+        verdict.Word.Should().Be(Verdict.Supported);
+        verdict.Methods.Single().Line.Should().Be("gpt2: supported (effect -0.400 [-0.420, -0.380] < 0.000; null rank 0.010 <= 0.050; "
+            + "pronoun_bias 0.250 [0.230, 0.270] > 0.000; pronoun_bias 0.250 [0.230, 0.270] on gender > 0.050 [0.030, 0.070] on together)");
+        CorrelatedFeatures(left: 0.01, both: 0.0).Word.Should().Be(Verdict.NotSupported, "nothing is left of the route once gender is erased");
+        CorrelatedFeatures(left: 0.25, both: 0.24).Word.Should().Be(Verdict.NotSupported, "erasing the features too takes nothing more");
+        CorrelatedFeatures(left: 0.25, both: 0.05, genderAfter: 0.89).Word.Should().Be(Verdict.NotSupported, "the gender direction itself does nothing");
     }
 
     /// Ten subsets of `unrelated`: the adversarial entry breaks `broken` of them on their own prompts

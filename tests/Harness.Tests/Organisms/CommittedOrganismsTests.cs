@@ -11,7 +11,16 @@ namespace Harness.Tests.Organisms;
 /// whose sentence templates they never saw.
 public class CommittedOrganismsTests
 {
-    public static readonly string[] Names = { "gpt2-dropout", "gpt2-nodropout", "neo-nodropout" };
+    /// The dropout arms have three training seeds each (the Dropout hypothesis judges the spread
+    /// between them); neo-nodropout is GPT-Neo's twin, one seed.
+    public static readonly string[] Names =
+    {
+        "gpt2-dropout", "gpt2-dropout-seed2", "gpt2-dropout-seed4",
+        "gpt2-nodropout", "gpt2-nodropout-seed2", "gpt2-nodropout-seed4",
+        "neo-nodropout",
+    };
+
+    private static readonly string[] Seeds = { "", "-seed2", "-seed4" };
 
     private static string Folder(string name) => Path.Combine(CorpusSample.RepoRoot, "experiments", "organisms", name);
 
@@ -96,20 +105,35 @@ public class CommittedOrganismsTests
         foreach (var m in new[] { dropout, noDropout, neo }) m.Config.NLayers.Should().BeGreaterThanOrEqualTo(4);
     }
 
-    [Test]
-    public void TheDropoutTwinsDifferInDropoutAlone()
+    /// The recipe without the keys that are allowed to differ.
+    private static JsonNode Recipe(string name, params (string Section, string Key)[] without)
     {
-        JsonNode Recipe(string name)
-        {
-            var recipe = JsonNode.Parse(File.ReadAllText(Path.Combine(Folder(name), "training.json")))!;
-            foreach (var key in new[] { "resid_pdrop", "embd_pdrop", "attn_pdrop" }) recipe["model"]!.AsObject().Remove(key);
-            return recipe;
-        }
-        JsonNode.DeepEquals(Recipe("gpt2-dropout"), Recipe("gpt2-nodropout")).Should().BeTrue();
+        var recipe = JsonNode.Parse(File.ReadAllText(Path.Combine(Folder(name), "training.json")))!;
+        foreach (var (section, key) in without) recipe[section]!.AsObject().Remove(key);
+        return recipe;
+    }
+
+    [TestCaseSource(nameof(Seeds))]
+    public void TheDropoutTwinsDifferInDropoutAlone(string seed)
+    {
+        (string, string)[] dropout = [("model", "resid_pdrop"), ("model", "embd_pdrop"), ("model", "attn_pdrop")];
+        JsonNode.DeepEquals(Recipe("gpt2-dropout" + seed, dropout), Recipe("gpt2-nodropout" + seed, dropout)).Should().BeTrue();
+    }
+
+    /// A seed sibling is the arm's recipe with another training seed: same corpus, model and
+    /// schedule, so the spread between siblings is the spread of training alone.
+    [TestCase("gpt2-dropout")]
+    [TestCase("gpt2-nodropout")]
+    public void TheSeedSiblingsDifferInTheTrainingSeedAlone(string arm)
+    {
+        var seeds = Seeds.Select(s => OrganismConfig.Load(Path.Combine(Folder(arm + s), "training.json")).Training.Seed).ToList();
+        seeds.Should().OnlyHaveUniqueItems();
+        foreach (var s in Seeds.Skip(1))
+            JsonNode.DeepEquals(Recipe(arm, ("training", "seed")), Recipe(arm + s, ("training", "seed"))).Should().BeTrue(arm + s);
     }
 
     [Test]
-    public void AllThreeFitInFortyMebibytesOfRepository()
+    public void AllFitInFortyMebibytesOfRepository()
     {
         // Git stores each file zlib-compressed; the token rows outside the corpus vocabulary are
         // zero and compress away, which is what keeps the full-vocabulary checkpoints small.

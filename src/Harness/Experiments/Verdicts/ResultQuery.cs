@@ -23,6 +23,9 @@ public sealed class ResultQuery
     public string Site { get; }
     public bool IsEmpty => _rows.Count == 0;
 
+    /// Every row at this model and site.
+    public IReadOnlyList<ResultRow> Rows => _rows;
+
     /// Every model of the results, in order.
     public IReadOnlyList<string> Models => _all.Select(r => r.Model).Distinct().ToList();
 

@@ -7,6 +7,12 @@ public sealed record MethodLabel(string Name, string Concept, int? Subset = null
 {
     /// The method entry's options as the spec set them, defaults filled in ("kind": "coordinates").
     public IReadOnlyDictionary<string, string> Options { get; init; } = new Dictionary<string, string>();
+
+    /// For a method fitted on the prompts of one cue ("cue": "hair"), that cue.
+    public string? Cue { get; init; }
+
+    /// For a union, its members' labels.
+    public IReadOnlyList<string>? Of { get; init; }
 }
 
 /// What the rows' labels stand for, taken from the spec that produced them: every method label
@@ -27,7 +33,7 @@ public sealed record RunLabels(IReadOnlyDictionary<string, MethodLabel> Methods,
         var methods = new Dictionary<string, MethodLabel>(StringComparer.Ordinal);
         foreach (var m in spec.Methods)
         {
-            var label = new MethodLabel(m.Name, m.Concept.Dataset, m.Subset, m.SubsetGroup) { Options = m.Options.Values };
+            var label = new MethodLabel(m.Name, m.Concept.Dataset, m.Subset, m.SubsetGroup) { Options = m.Options.Values, Cue = m.Concept.Cue, Of = m.Of };
             methods[m.Label] = label;
             if (m.SeedGroup is not null) methods[m.SeedGroup] = label;
             if (m.SubsetGroup is not null) methods[m.SubsetGroup] = new MethodLabel(m.Name, m.Concept.Dataset);

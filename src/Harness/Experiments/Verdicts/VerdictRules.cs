@@ -9,6 +9,7 @@ public static class VerdictRules
         new SwapRule(),
         new AmplifyRule(),
         new DropoutRule(),
+        new CorrelatedFeaturesRule(),
         new RandomBreakageRule(),
         new BreakVsEditRule(),
         new GradientRule(),
