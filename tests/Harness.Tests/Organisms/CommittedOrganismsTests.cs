@@ -11,16 +11,16 @@ namespace Harness.Tests.Organisms;
 /// whose sentence templates they never saw.
 public class CommittedOrganismsTests
 {
-    /// The dropout arms have three training seeds each (the Dropout hypothesis judges the spread
+    /// The dropout arms have two training seeds each (the Dropout hypothesis judges the spread
     /// between them); neo-nodropout is GPT-Neo's twin, one seed.
     public static readonly string[] Names =
     {
-        "gpt2-dropout", "gpt2-dropout-seed2", "gpt2-dropout-seed4",
-        "gpt2-nodropout", "gpt2-nodropout-seed2", "gpt2-nodropout-seed4",
+        "gpt2-dropout", "gpt2-dropout-seed2",
+        "gpt2-nodropout", "gpt2-nodropout-seed2",
         "neo-nodropout",
     };
 
-    private static readonly string[] Seeds = { "", "-seed2", "-seed4" };
+    private static readonly string[] Seeds = { "", "-seed2" };
 
     private static string Folder(string name) => Path.Combine(CorpusSample.RepoRoot, "experiments", "organisms", name);
 
@@ -37,8 +37,9 @@ public class CommittedOrganismsTests
     /// One known shortfall, kept visible here rather than hidden: neo-nodropout's held-out bias is
     /// 0.877 on corpus v3 (accuracy 95.7 %; three recipes tried: weight decay 0.1 at 4500 steps,
     /// 0.2 at 4500, 0.1 at 6000 gave 0.877, 0.884 at 94.7 %, 0.869 at 94.7 %), nearly all of it one
-    /// held-out frame ("X missed the bus this morning, so" -> he for female cues). No hypothesis runs
-    /// on it; the organisms issue (13) retrains it. Its held-out bias bar is 0.85 until then.
+    /// held-out frame ("X missed the bus this morning, so" -> he for female cues). Dropout reports it
+    /// beside the GPT-2 arms without judging it, CorrelatedFeatures judges it as one organism of three;
+    /// the organisms issue (13) would retrain it. Its held-out bias bar is 0.85 until then.
     private static readonly Dictionary<string, double> HeldOutBiasBar = new() { ["neo-nodropout"] = 0.85 };
 
     [TestCaseSource(nameof(Names))]
