@@ -38,7 +38,7 @@ public class RunBadInputTests
     [Test]
     public void UnknownDataset() =>
         Refused("run", Spec(evaluate: "[\"{dataset}\", \"gendre\"]"), "--out", _tiny.Temp.File("o1"))
-            .Should().Contain("evaluate: dataset 'gendre' not found").And.Contain("known: controls, gender, politics, politics-noperson, unrelated");
+            .Should().Contain("evaluate: dataset 'gendre' not found").And.Contain("known: controls, gender, gender-attributes, gender-cues, politics, politics-noperson, unrelated");
 
     [Test]
     public void LayerOutOfRange() =>

@@ -72,14 +72,18 @@ public sealed record SnapshotTolerances(IReadOnlyDictionary<string, SnapshotTole
             // How many directions a method found: a count.
             ["directions"] = SnapshotTolerance.Exact,
             // Whether an RLACE fit met its stop criterion (1 / 0; a seed aggregate: the share of
-            // seeds), and the steps it played (a multiple of evaluate_every): decided at evaluations
-            // far apart in steps; a machine on which one flips would move every number after it.
-            // Equal up to the display rounding of a seed aggregate's share and sd (521.4978 -> 521.5).
-            // The adversarial fit stops when its best objective stops improving, a threshold that a
-            // kernel's rounding moves by a step [141 -> 140 steps, AVX2]: two steps, still far below
-            // RLACE's evaluate_every, so an RLACE fit that stops at another evaluation is caught.
+            // seeds): equal up to the display rounding of a seed aggregate's share.
+            // The steps it played (a multiple of evaluate_every, 200 in every shipped spec): the stop
+            // is a threshold test (three SGD probes' accuracy <= majority + epsilon) at evaluations
+            // 200 steps apart, and float rounding moves a seed across it by one evaluation
+            // [LayerSweep, gpt2-dropout blocks.3, RLACE seed 2: 600 -> 400 in a clean-clone CI run,
+            // the 5 seeds' mean 560 -> 520, while every bias, KL and null rank of that run stayed
+            // within its own tolerance]. One evaluation interval then; a fit that no longer stops
+            // (3000) or stops much later is still caught, and the numbers that matter are checked by
+            // their own kinds. The adversarial fit stops when its best objective stops improving
+            // [141 -> 140 steps, AVX2], far inside this.
             ["stop_reached"] = new(1e-9, 0),
-            ["fit_steps"] = new(2, 0),
+            ["fit_steps"] = new(200, 0),
             // The adversarial objective at the basis returned (mean KL in nats or mean logit difference).
             ["fit_objective"] = new(1e-4, 2e-3),
             // KL to the partner prompt's unedited distribution: a KL, as kl_damage.
