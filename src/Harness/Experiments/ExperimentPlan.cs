@@ -69,7 +69,7 @@ public sealed class ExperimentPlan
             if (!concepts.ContainsKey(c))
             {
                 // Held-out activations for the probe, and for direction_stats (measured where no method was fitted).
-                bool probe = spec.Wants(MetricNames.ProbeAccuracy) || spec.Wants(MetricNames.DirectionStats);
+                bool probe = spec.WantsProbe || spec.Wants(MetricNames.DirectionStats);
                 concepts[c] = c.Source == ConceptSource.Sentences
                     ? new ConceptTexts(c, TextSet.Sentences(dataset, Split.Train), probe ? TextSet.Sentences(dataset, Split.Test) : null, dataset.Labels)
                     : new ConceptTexts(c, TextSet.Prompts(dataset, Split.Train, c.Cue), probe ? TextSet.Prompts(dataset, Split.Test, c.Cue) : null, dataset.Labels);

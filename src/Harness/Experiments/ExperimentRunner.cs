@@ -86,9 +86,9 @@ public sealed class ExperimentRunner(ExperimentPlan plan, TextWriter progress)
             {
                 unit.Restart();
                 concepts[c] = ConceptActivations.Capture(model, site, plan.Concepts[c], Spec.BatchSize);
-                if (Spec.Wants(MetricNames.ProbeAccuracy))
+                if (Spec.WantsProbe)
                     ProbeRows(where, ResultRow.None, ResultRow.None, concepts[c], x => x.alias());
-                Say($"{where}: activations of {c.Dataset} ({concepts[c].TrainRows} training rows{(Spec.Wants(MetricNames.ProbeAccuracy) ? ", unedited probe " + F(Last(MetricNames.ProbeAccuracy)) : "")}) in {unit.Elapsed.TotalSeconds:F1} s");
+                Say($"{where}: activations of {c.Dataset} ({concepts[c].TrainRows} training rows{ProbeSummary()}) in {unit.Elapsed.TotalSeconds:F1} s");
             }
 
             foreach (var method in Spec.Methods)
@@ -152,7 +152,7 @@ public sealed class ExperimentRunner(ExperimentPlan plan, TextWriter progress)
                         TextRows(where, method.Label, editSpec.Label, text, baseline.Text[text].Measure(hook));
                         if (siteRows is not null) TextEditSize(where, method.Label, editSpec.Label, baseline.Text[text], edit, siteRows.Of(baseline.Text[text].Text));
                     }
-                    if (method.Subset is null && Spec.Wants(MetricNames.ProbeAccuracy))
+                    if (method.Subset is null && Spec.WantsProbe)
                         ProbeRows(where, method.Label, editSpec.Label, acts, edit.Apply);
                     Say($"{where} {method.Label} {editSpec.Label}: {Summary(where, method.Label, editSpec.Label)} in {unit.Elapsed.TotalSeconds:F1} s");
                 }
@@ -542,21 +542,36 @@ public sealed class ExperimentRunner(ExperimentPlan plan, TextWriter progress)
             Rows(ResultRow.UnflippedTextSplit, unflipped, textMetrics.Where(m => m.Name == MetricNames.KlDamage));
     }
 
-    /// Retrains a logistic-regression probe (ProbeAccuracy, default options) on transform(train
-    /// activations) and scores it on transform(test activations).
+    /// Retrains the probes the spec asks for (ProbeAccuracy, MlpProbe; default options) on
+    /// transform(train activations) and scores them on transform(test activations). The MLP is not
+    /// run on a method's own subspace ("keep"): that row is ProbeSubspace's sanity check, linear by
+    /// design.
     private void ProbeRows(Where where, string method, string edit, ConceptActivations acts, Func<Tensor, Tensor> transform)
     {
         if (acts.Test is null || acts.TestLabels is null) return;
-        ProbeAccuracy.Result result;
+        bool linear = Spec.Wants(MetricNames.ProbeAccuracy), mlp = Spec.Wants(MetricNames.MlpProbeAccuracy) && edit != ResultRow.KeepEdit;
+        if (!linear && !mlp) return;
+        ProbeAccuracy.Result? linearResult = null, mlpResult = null;
         using (NewDisposeScope())
-            result = ProbeAccuracy.TrainTest(transform(acts.Train), acts.TrainLabels, transform(acts.Test), acts.TestLabels);
+        {
+            var (train, test) = (transform(acts.Train), transform(acts.Test));
+            if (linear) linearResult = ProbeAccuracy.TrainTest(train, acts.TrainLabels, test, acts.TestLabels);
+            if (mlp) mlpResult = MlpProbe.TrainTest(train, acts.TrainLabels, test, acts.TestLabels, new MlpProbeOptions { Seed = Spec.Seed });
+        }
         // Pooled only: accuracy on one label's rows is that class's recall, which moves with the
         // retrained probe's intercept (float64 vs float32 traded 1.5 % of female for male recall
         // after INLP, the pooled accuracy unchanged); items.jsonl keeps each row's label.
         var labels = acts.TestLabels.data<long>().Select(l => (int)l).ToArray();
-        AddItems(where, method, edit, acts.Dataset, "test", MetricNames.ProbeAccuracy, Evidence.Items.Of(result.TestCorrect, acts.TestClusters, labels), acts.LabelNames, perLabel: false);
-        AddItems(where, method, edit, acts.Dataset, "test", MetricNames.ProbeMajority, Evidence.Items.Of(result.MajorityCorrect, acts.TestClusters, labels), acts.LabelNames, perLabel: false);
+        void Rows(string metric, double[] correct) =>
+            AddItems(where, method, edit, acts.Dataset, "test", metric, Evidence.Items.Of(correct, acts.TestClusters, labels), acts.LabelNames, perLabel: false);
+        if (linearResult is not null) Rows(MetricNames.ProbeAccuracy, linearResult.TestCorrect);
+        if (mlpResult is not null) Rows(MetricNames.MlpProbeAccuracy, mlpResult.TestCorrect);
+        Rows(MetricNames.ProbeMajority, (linearResult ?? mlpResult)!.MajorityCorrect);
     }
+
+    private string ProbeSummary() =>
+        (Spec.Wants(MetricNames.ProbeAccuracy) ? ", unedited probe " + F(Last(MetricNames.ProbeAccuracy)) : "")
+        + (Spec.Wants(MetricNames.MlpProbeAccuracy) ? ", unedited MLP probe " + F(Last(MetricNames.MlpProbeAccuracy)) : "");
 
     /// For each prompt with a partner (same pair, other label): patch the partner's component along
     /// the directions into the prompt's residual at the last position and measure the change of

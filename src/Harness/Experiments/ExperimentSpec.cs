@@ -53,6 +53,9 @@ public sealed partial record ExperimentSpec
 
     public bool Wants(string metric) => Metrics.Contains(metric);
 
+    /// Whether a probe is retrained on the concept's activations (probe_accuracy, mlp_probe_accuracy).
+    public bool WantsProbe => Wants(MetricNames.ProbeAccuracy) || Wants(MetricNames.MlpProbeAccuracy);
+
     /// Whether a metric needs greedy generations (generation_divergence, partner_divergence).
     public bool Generates => MetricRegistry.Of(this, m => m.Source == MetricSource.Generations).Any();
 

@@ -18,6 +18,9 @@ public static class MetricNames
     /// Held-out accuracy of a logistic-regression probe retrained on edited activations of the
     /// concept's sentences (dataset = the concept dataset, split "test").
     public const string ProbeAccuracy = "probe_accuracy";
+    /// The same with a small nonlinear probe (MlpProbe: one hidden layer of 64 ReLU units): what
+    /// linear erasure leaves recoverable (no row for a method's own subspace, "keep").
+    public const string MlpProbeAccuracy = "mlp_probe_accuracy";
     /// Mean index of the first generated token where greedy generation with and without the edit
     /// differ (max_new_tokens when they never do).
     public const string GenerationDivergence = "generation_divergence";

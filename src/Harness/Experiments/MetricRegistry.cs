@@ -92,6 +92,7 @@ public static class MetricRegistry
         },
         new(MetricNames.Perplexity, MetricSource.Text, "perplexity of text.jsonl") { OnText = damage => new(damage.NllPerToken, damage.TokenTexts, Math.Exp) },
         new(MetricNames.ProbeAccuracy, MetricSource.Probe, "held-out accuracy of a logistic-regression probe retrained on the edited activations"),
+        new(MetricNames.MlpProbeAccuracy, MetricSource.Probe, "held-out accuracy of a small MLP probe (64 ReLU units, seeded) retrained on the edited activations: what linear erasure leaves recoverable"),
         new(MetricNames.GenerationDivergence, MetricSource.Generations, "mean index of the first differing token of greedy generations"),
         new(MetricNames.PartnerDivergence, MetricSource.Generations, "mean index of the first token where the edited greedy generation differs from the partner prompt's unedited one") { PartneredOnly = true },
         new(MetricNames.Confusion, MetricSource.Patch, "mean change of log p(correct) - log p(wrong) when the partner prompt's component is patched in"),

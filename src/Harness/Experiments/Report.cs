@@ -23,6 +23,7 @@ public static class Report
         (MetricNames.PartnerKl, "Counterfactual damage: KL(partner unedited || edited) at the last position"),
         (MetricNames.PartnerDivergence, "Counterfactual: first token where the edited generation leaves the partner's unedited one"),
         (MetricNames.ProbeAccuracy, "Retrained probe: held-out accuracy (keep = the method's subspace only)"),
+        (MetricNames.MlpProbeAccuracy, "Retrained MLP probe: held-out accuracy"),
         (MetricNames.ProbeMajority, "Retrained probe: majority baseline"),
         (MetricNames.Confusion, "Confusion: change of log p(correct) - log p(wrong) when the paired prompt's component is patched in"),
         (MetricNames.Directions, "Directions fitted"),

@@ -32,7 +32,7 @@ public class RunEndToEndTests
                           {"method": "rlace", "max_steps": 40, "evaluate_every": 20, "seeds": [0, 1]}],
               "edits": ["project", "reflect", "amplify", "erase"],
               "evaluate": {"datasets": ["gender", "controls"], "max_prompts": 12, "max_texts": 4},
-              "metrics": ["pronoun_bias", "logit_diff", "answer_accuracy", "kl_damage", "perplexity", "probe_accuracy", "generation_divergence", "confusion",
+              "metrics": ["pronoun_bias", "logit_diff", "answer_accuracy", "kl_damage", "perplexity", "probe_accuracy", "mlp_probe_accuracy", "generation_divergence", "confusion",
                           "partner_kl", "partner_divergence", "edit_size", "kl_damage_per_bias_change", "direction_stats"],
               "generation": {"max_new_tokens": 3, "max_prompts": 4},
               "seed": 1
@@ -57,6 +57,11 @@ public class RunEndToEndTests
         rows.Where(r => r.Metric == MetricNames.Directions).Should().OnlyContain(r => r.Value == 1 && r.Edit == "fit" && r.Dataset == "gender");
         rows.Where(r => r.Metric == MetricNames.Confusion).Should().OnlyContain(r => r.Edit == "patch" && r.Dataset == "gender");
         rows.Where(r => r.Metric == MetricNames.ProbeAccuracy && r.Edit == "keep").Should().HaveCount(2 * 9);
+        // The MLP probe beside every linear one but on a method's own subspace ("keep").
+        rows.Where(r => r.Metric == MetricNames.MlpProbeAccuracy).Select(r => (r.Site, r.Method, r.Edit))
+            .Should().BeEquivalentTo(rows.Where(r => r.Metric == MetricNames.ProbeAccuracy && r.Edit != "keep").Select(r => (r.Site, r.Method, r.Edit)))
+            .And.NotBeEmpty();
+        rows.Where(r => r.Metric == MetricNames.MlpProbeAccuracy).Should().OnlyContain(r => r.Value >= 0 && r.Value <= 1 && r.CiLow <= r.Value && r.Value <= r.CiHigh);
         // Seeds: every row of a seed names its aggregate; the aggregate carries the seeds' spread; RLACE
         // says whether each fit met its stop criterion; every edited bias of a fitted method is ranked
         // against the null of the random method's 3 bases, whose own rows carry its quantiles.

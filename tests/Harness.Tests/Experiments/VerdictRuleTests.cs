@@ -348,15 +348,36 @@ public class VerdictRuleTests
     }
 
     [Test]
-    public void Overdetermined()
+    public void OverdeterminedIsJudgedOnWhetherTheBiasHalves()
     {
-        var rows = new Rows().Baseline(0.9).Add("none", "none", MetricNames.ProbeAccuracy, 1.0);
-        foreach (var (k, acc, bias) in new[] { (1, 0.95, 0.85), (2, 0.8, 0.6), (4, 0.52, 0.3) })
-            rows.Fit($"inlp(iterations={k})", k: k).Bias($"inlp(iterations={k})", "erase", bias).Probe($"inlp(iterations={k})", "erase", acc);
-        var verdict = Decide(new OverdeterminedRule(), rows);
-        verdict.Word.Should().Be(Verdict.Supported);
-        Word(verdict, "inlp(iterations=4)").Should().Be(Verdict.NotSupported, "0.52 [0.48, 0.56] reaches the majority 0.5");
-        verdict.Evidence[^2].Should().Be("probe at chance after 4 direction(s); bias halved after 4");
+        // Unedited 0.9: an edit halves the bias when its effect's interval lies below -0.45.
+        Rows Case(double leace) => new Rows().Baseline(0.9)
+            .Bias("none", "none", 0.8, "gender-cues").Add("none", "none", MetricNames.PronounBias, 0.6, "gender-cues", label: "cue=1").Add("none", "none", MetricNames.PronounBias, 0.95, "gender-cues", label: "cue=3")
+            .Fit("leace").Bias("leace", "erase", leace).Bias("leace", "erase", 0.7, "gender-cues")
+            .Add("leace", "erase", MetricNames.PronounBias, 0.25, "gender-cues", label: "cue=1").Add("leace", "erase", MetricNames.PronounBias, 0.9, "gender-cues", label: "cue=3")
+            .Fit("inlp(iterations=1)").Bias("inlp(iterations=1)", "erase", 0.85)
+            .Fit("inlp(iterations=4)", k: 4).Bias("inlp(iterations=4)", "erase", 0.3)
+            .Fit("inlp(iterations=16)", k: 16).Bias("inlp(iterations=16)", "erase", 0.1)
+            .Fit("random").Bias("random", "erase", 0.88)
+            .Add("none", "none", MetricNames.ProbeAccuracy, 0.95).Add("none", "none", MetricNames.MlpProbeAccuracy, 0.97).Add("none", "none", MetricNames.ProbeMajority, 0.5, halfWidth: 0)
+            .Probe("leace", "erase", 0.5).Add("leace", "erase", MetricNames.MlpProbeAccuracy, 0.7);
+        var verdict = Decide(new OverdeterminedRule(), Case(0.85));
+        verdict.Word.Should().Be(Verdict.Supported, "LEACE leaves 0.85 of 0.9");
+        verdict.Methods.Select(m => m.Method).Should().BeEquivalentTo(["leace", "inlp(iterations=1)", "inlp(iterations=4)", "inlp(iterations=16)"], "the random control is not judged");
+        Word(verdict, "inlp(iterations=4)").Should().Be(Verdict.NotSupported, "0.3 is below half of 0.9");
+        verdict.Methods.Single(m => m.Method == "leace").Line.Should().Be(
+            "leace: supported (gpt2, 1 direction(s): bias 0.900 -> 0.850, effect -0.050 [-0.070, -0.030] > -0.450 (half the bias); null rank 0.010 of 100)");
+        verdict.Evidence.Should().Contain("gpt2: gender (bias 0.900): fewest directions halving the bias: leace none of 1, inlp 4 of 1/4/16")
+            .And.Contain("gpt2: gender-cues cue=1 (bias 0.600): fewest directions halving the bias: leace 1 of 1, inlp none of 1/4/16", "LEACE halves the one-cue prompts; INLP has no rows there")
+            .And.Contain("gpt2: gender-cues cue=3 (bias 0.950): fewest directions halving the bias: leace none of 1, inlp none of 1/4/16")
+            .And.Contain("gpt2: retrained probes' held-out accuracy, unedited: linear 0.950 [0.930, 0.970], mlp 0.970 [0.950, 0.990] (majority 0.500); after leace: linear 0.500 [0.460, 0.540], mlp 0.700 [0.680, 0.720] (majority 0.500)");
+
+        Decide(new OverdeterminedRule(), Case(0.4)).Word.Should().Be(Verdict.NotSupported, "LEACE alone halves the bias");
+        Decide(new OverdeterminedRule(), Case(0.46)).Word.Should().Be(Verdict.NotSupported, "an interval reaching half the bias does not show that more than half is left");
+        var twoModels = Case(0.85);
+        twoModels.Model = "gpt2-nodropout";
+        twoModels.Baseline(0.9).Fit("leace").Bias("leace", "erase", 0.3);
+        Word(Decide(new OverdeterminedRule(), twoModels), "leace").Should().Be(Verdict.NotSupported, "a method is judged on every model: the second one's bias halves");
     }
 
     [Test]

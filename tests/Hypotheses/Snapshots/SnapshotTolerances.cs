@@ -62,6 +62,11 @@ public sealed record SnapshotTolerances(IReadOnlyDictionary<string, SnapshotTole
             // Held-out accuracy of a probe retrained by L-BFGS on thousands of token rows: a few rows
             // near its boundary flip [8.8e-4: 4 of 4540 rows].
             ["probe_accuracy"] = new(0.004, 0),
+            // The same for an MLP trained by 300 Adam steps, a less stable function of its inputs:
+            // with 2 threads instead of 1, RLACE's rank-4 directions moved within tolerance and the
+            // MLP retrained after them moved 0.0035 (Overdetermined, gpt2-nodropout), every other
+            // MLP row unchanged [3.5e-3].
+            ["mlp_probe_accuracy"] = new(0.01, 0),
             // The class shares of the held-out rows: fixed by the data [0].
             ["probe_majority"] = SnapshotTolerance.Exact,
             // Mean index of the first differing greedy token over 16 prompts [0]: one token of one
