@@ -61,7 +61,7 @@ public static class MlpProbe
         x = (x - mean) / std;
         var target = tensor(train.Select(v => (long)Array.BinarySearch(classes, v)).ToArray());
 
-        var generator = new Generator(0, CPU);
+        using var generator = new Generator(0, CPU);
         generator.manual_seed(options.Seed);
         Tensor Uniform(long rows, long cols, long fanIn) =>
             (rand([rows, cols], ScalarType.Float32, generator: generator) * 2 - 1) / Math.Sqrt(fanIn);

@@ -440,6 +440,7 @@ public sealed class ExperimentRunner(ExperimentPlan plan, TextWriter progress)
     /// taken once, in baseline.Logits) or edited.
     private void PromptRows(Where where, string method, string edit, LanguageModel model, PromptSet set, BatchHook? hook, Baseline baseline, int[][]? generations)
     {
+        var groupings = Groupings(where, model, set);
         // A partnered-only metric gives NaN for the prompts without a partner: they are not its items.
         void Items(string metric, double[] values, int count)
         {
@@ -447,7 +448,7 @@ public sealed class ExperimentRunner(ExperimentPlan plan, TextWriter progress)
             if (keep.Length == 0) return;
             var items = Evidence.Items.Of(keep.Select(i => values[i]).ToArray(), keep.Select(i => set.Pairs[i]).ToArray(), keep.Select(i => set.Labels[i]).ToArray());
             if (keep.Length != count) items = items with { Indices = keep };
-            AddItems(where, method, edit, set.Dataset, set.SplitName, metric, items, set.LabelNames, perLabel: set.Paired, groups: set.Cues);
+            AddItems(where, method, edit, set.Dataset, set.SplitName, metric, items, set.LabelNames, perLabel: set.Paired, groups: groupings);
         }
         if (AnswerOnly)
         {
@@ -595,7 +596,28 @@ public sealed class ExperimentRunner(ExperimentPlan plan, TextWriter progress)
     private void Add(Where where, string method, string edit, string dataset, string split, string metric, double value) =>
         _evidence.Add(new ResultRow(Spec.Name, where.Model, where.Site, method, edit, dataset, split, metric, value));
 
-    private void AddItems(Where where, string method, string edit, string dataset, string split, string metric, Items items, IReadOnlyList<string> labelNames, bool perLabel = true, IReadOnlyList<string>? groups = null) =>
+    /// The groupings of a prompt set's rows: its cues (`cue=<cue>`) and, when the spec asks for
+    /// `confidence_bins`, the unedited model's confidence (`confidence=<bin>`, ConfidenceBins; one
+    /// unedited pass per model and set, taken the first time).
+    private List<IReadOnlyList<string>> Groupings(Where where, LanguageModel model, PromptSet set)
+    {
+        var groupings = new List<IReadOnlyList<string>>();
+        if (set.Cues is { } cues) groupings.Add(cues.Select(Evidence.EvidenceRows.GroupLabel).ToArray());
+        if (Spec.Evaluate.ConfidenceBins is int bins)
+        {
+            if (!_confidence.TryGetValue((where.Model, set), out var labels))
+            {
+                var scores = ModelPasses.AnswerDifferences(model, set, Spec.BatchSize).Select(d => PronounBias.Score(d, 0)).ToArray();
+                _confidence[(where.Model, set)] = labels = ConfidenceBins.Of(scores, set.Pairs, bins);
+            }
+            groupings.Add(labels);
+        }
+        return groupings;
+    }
+
+    private readonly Dictionary<(string Model, PromptSet Set), string[]> _confidence = new();
+
+    private void AddItems(Where where, string method, string edit, string dataset, string split, string metric, Items items, IReadOnlyList<string> labelNames, bool perLabel = true, IReadOnlyList<IReadOnlyList<string>>? groups = null) =>
         _evidence.Add(new ResultRow(Spec.Name, where.Model, where.Site, method, edit, dataset, split, metric, items.Mean), items, labelNames, perLabel, groups);
 
     private double Last(string metric) => _evidence.Rows.LastOrDefault(r => r.Metric == metric && r.IsPooled)?.Value ?? double.NaN;

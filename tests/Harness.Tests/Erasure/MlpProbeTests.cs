@@ -10,7 +10,7 @@ public class MlpProbeTests
     /// one only a nonlinear probe can (|x0|).
     private static (Tensor X, Tensor Z) MeanAndSpread(int n, int d, int seed)
     {
-        var g = new Generator(0, CPU);
+        using var g = new Generator(0, CPU);
         g.manual_seed(seed);
         var z = (rand([n], generator: g) < 0.5).to(ScalarType.Int64);
         var x = randn([n, d], ScalarType.Float64, generator: g);

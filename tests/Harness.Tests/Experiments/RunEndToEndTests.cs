@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Harness.Experiments;
+using Harness.Experiments.Evidence;
 using Harness.IO;
 using Harness.Metrics;
 using static TorchSharp.torch;
@@ -31,7 +32,7 @@ public class RunEndToEndTests
               "methods": ["leace", "mean-diff", {"method": "random", "seed": 3, "directions": 3}, "gradient", "unembed-diff", {"method": "adversarial", "max_steps": 5},
                           {"method": "rlace", "max_steps": 40, "evaluate_every": 20, "seeds": [0, 1]}],
               "edits": ["project", "reflect", "amplify", "erase"],
-              "evaluate": {"datasets": ["gender", "controls"], "max_prompts": 12, "max_texts": 4},
+              "evaluate": {"datasets": ["gender", "controls"], "max_prompts": 12, "max_texts": 4, "confidence_bins": 2},
               "metrics": ["pronoun_bias", "logit_diff", "answer_accuracy", "kl_damage", "perplexity", "probe_accuracy", "mlp_probe_accuracy", "generation_divergence", "confusion",
                           "partner_kl", "partner_divergence", "edit_size", "kl_damage_per_bias_change", "direction_stats"],
               "generation": {"max_new_tokens": 3, "max_prompts": 4},
@@ -57,6 +58,17 @@ public class RunEndToEndTests
         rows.Where(r => r.Metric == MetricNames.Directions).Should().OnlyContain(r => r.Value == 1 && r.Edit == "fit" && r.Dataset == "gender");
         rows.Where(r => r.Metric == MetricNames.Confusion).Should().OnlyContain(r => r.Edit == "patch" && r.Dataset == "gender");
         rows.Where(r => r.Metric == MetricNames.ProbeAccuracy && r.Edit == "keep").Should().HaveCount(2 * 9);
+        // Confidence bins: each prompt metric's bins partition its prompts (their n add up to the
+        // pooled row's), the edited rows paired with the unedited ones of the same bin.
+        var pooledBias = rows.Where(r => r.IsPooled && r.Metric == MetricNames.PronounBias && r.Split == "test").ToList();
+        pooledBias.Should().NotBeEmpty();
+        foreach (var p in pooledBias)
+        {
+            var bins = all.Where(r => r.Label is "confidence=1" or "confidence=2" && r.Model == p.Model && r.Site == p.Site && r.Method == p.Method && r.Edit == p.Edit && r.Dataset == p.Dataset && r.Split == p.Split && r.Metric == p.Metric).ToList();
+            bins.Should().HaveCount(2, p.ToString());
+            bins.Sum(r => r.N).Should().Be(p.N, p.ToString());
+            if (!p.IsBaseline && p.Seeds is null) bins.Should().OnlyContain(r => r.Effect != null, p.ToString());
+        }
         // The MLP probe beside every linear one but on a method's own subspace ("keep").
         rows.Where(r => r.Metric == MetricNames.MlpProbeAccuracy).Select(r => (r.Site, r.Method, r.Edit))
             .Should().BeEquivalentTo(rows.Where(r => r.Metric == MetricNames.ProbeAccuracy && r.Edit != "keep").Select(r => (r.Site, r.Method, r.Edit)))
@@ -128,14 +140,15 @@ public class RunEndToEndTests
         foreach (var r in means)
         {
             var mine = byRow[string.Join("|", r.Model, r.Site, r.Method, r.Edit, r.Dataset, r.Split, r.Metric)]
-                .Where(i => r.Label is null || i.GetProperty("label").GetString() == r.Label).ToList();
+                .Where(i => r.Label is null
+                    || (EvidenceRows.IsGroupLabel(r.Label) ? i.GetProperty("groups").EnumerateArray().Any(g => g.GetString() == r.Label) : i.GetProperty("label").GetString() == r.Label)).ToList();
             mine.Should().HaveCount(r.N!.Value, r.ToString());
             mine.Average(i => i.GetProperty("value").GetDouble()).Should().BeApproximately(r.Value, 1e-9, r.ToString());
             r.CiLow.Should().BeLessThanOrEqualTo(r.Value + 1e-12, r.ToString());
             r.CiHigh.Should().BeGreaterThanOrEqualTo(r.Value - 1e-12, r.ToString());
         }
         all.Where(r => r.Metric == MetricNames.PronounBias && !r.IsBaseline).Should().OnlyContain(r => r.Effect != null && r.EffectCiLow <= r.Effect && r.Effect <= r.EffectCiHigh);
-        all.Where(r => r.Metric == MetricNames.PronounBias && r.Dataset == "gender").Select(r => r.Label).Distinct().Should().BeEquivalentTo([null, "female", "male"]);
+        all.Where(r => r.Metric == MetricNames.PronounBias && r.Dataset == "gender").Select(r => r.Label).Distinct().Should().BeEquivalentTo([null, "female", "male", "confidence=1", "confidence=2"], "per label and per confidence bin (confidence_bins 2)");
         all.Where(r => r.Metric is MetricNames.ProbeAccuracy or MetricNames.ProbeMajority).Should().OnlyContain(r => r.Label == null, "probe accuracy stays pooled");
         rows.Where(r => r.Metric == MetricNames.Directions).Should().OnlyContain(r => r.N == null && r.CiLow == null);
         // Text metrics: KL is a mean over positions (items clustered by text); perplexity is the exp

@@ -158,6 +158,12 @@ public class SpecBadInputTests
     public void BadSplit() =>
         Refused(Valid(", \"evaluate\": {\"datasets\": [\"gender\"], \"splits\": [\"dev\"]}")).Should().Contain("evaluate.splits may hold \"test\" and \"train\", got \"dev\"");
 
+    [TestCase("1")]
+    [TestCase("11")]
+    [TestCase("\"3\"")]
+    public void BadConfidenceBins(string bins) =>
+        Refused(Valid($", \"evaluate\": {{\"datasets\": [\"gender\"], \"confidence_bins\": {bins}}}")).Should().Contain("confidence_bins");
+
     [Test]
     public void NotJson() =>
         Refused("{\"name\": ").Should().Contain("not valid JSON");

@@ -18,20 +18,29 @@ public sealed class EvidenceRows(int resamples, int seed)
     /// Every pooled row that has items, with them (for items.jsonl).
     public IReadOnlyList<MeasuredRow> Measured => _measured;
 
-    /// The label of a group's rows: "cue=2".
-    public static string GroupLabel(string group) => GroupPrefix + group;
+    /// The label of a cue group's rows: "cue=2".
+    public static string GroupLabel(string group) => CuePrefix + group;
 
-    public static bool IsGroupLabel(string label) => label.StartsWith(GroupPrefix, StringComparison.Ordinal);
+    /// The label of a confidence bin's rows: "confidence=1" (the least confident third of the pairs
+    /// with 3 bins) to "confidence=3".
+    public static string ConfidenceLabel(int bin) => ConfidencePrefix + bin.ToString(System.Globalization.CultureInfo.InvariantCulture);
 
-    private const string GroupPrefix = "cue=";
+    /// Whether a row's label is a group's (a cue or a confidence bin) rather than a concept label's.
+    public static bool IsGroupLabel(string label) =>
+        label.StartsWith(CuePrefix, StringComparison.Ordinal) || label.StartsWith(ConfidencePrefix, StringComparison.Ordinal);
+
+    public static bool IsConfidenceLabel(string label) => label.StartsWith(ConfidencePrefix, StringComparison.Ordinal);
+
+    private const string CuePrefix = "cue=", ConfidencePrefix = "confidence=";
 
     /// A row that is not a mean of items (a count of directions, a text metric).
     public void Add(ResultRow row) => _rows.Add(row);
 
     /// A row that is the mean of `items`; `labelNames` names the items' label indices; with
-    /// `perLabel`, one more row per label; with `groups` (each prompt's group, by its index in the
-    /// prompt set: a dataset's `cue` field), one more row per group, labelled `cue=<group>`.
-    public void Add(ResultRow row, Items items, IReadOnlyList<string> labelNames, bool perLabel = true, IReadOnlyList<string>? groups = null)
+    /// `perLabel`, one more row per label; with `groups` (groupings of the prompt set, each giving
+    /// every prompt's group label by its index in the set: `cue=<cue>` from a dataset's `cue`
+    /// field, `confidence=<bin>`), one more row per group of each grouping, with that label.
+    public void Add(ResultRow row, Items items, IReadOnlyList<string> labelNames, bool perLabel = true, IReadOnlyList<IReadOnlyList<string>>? groups = null)
     {
         var key = (row.Model, row.Site, row.Dataset, row.Split, row.Metric);
         Items? baseline = row.IsBaseline ? null : _baselines.GetValueOrDefault(key);
@@ -40,11 +49,11 @@ public sealed class EvidenceRows(int resamples, int seed)
         _rows.Add(pooled);
         _measured.Add(new MeasuredRow(pooled, items, labelNames) { Groups = groups });
         if (row.IsBaseline) _baselines[key] = items;
-        if (groups is not null)
-            foreach (var group in Enumerable.Range(0, items.Count).Select(i => groups[items.IndexOf(i)]).Distinct().Order(StringComparer.Ordinal))
+        foreach (var grouping in groups ?? [])
+            foreach (var group in Enumerable.Range(0, items.Count).Select(i => grouping[items.IndexOf(i)]).Distinct().Order(StringComparer.Ordinal))
             {
-                Items In(Items x) => x.Where(Enumerable.Range(0, x.Count).Select(i => groups[x.IndexOf(i)] == group).ToArray());
-                _rows.Add(Describe(row with { Label = GroupLabel(group) }, In(items), baseline is null ? null : In(baseline)));
+                Items In(Items x) => x.Where(Enumerable.Range(0, x.Count).Select(i => grouping[x.IndexOf(i)] == group).ToArray());
+                _rows.Add(Describe(row with { Label = group }, In(items), baseline is null ? null : In(baseline)));
             }
         if (!perLabel || labelNames.Count < 2) return;
         for (int label = 0; label < labelNames.Count; label++)
@@ -244,8 +253,8 @@ public sealed class EvidenceRows(int resamples, int seed)
 }
 
 /// A pooled row with the items it is the mean of, the names of their label indices and, for a
-/// prompt set with cues, each prompt's group.
+/// prompt set with groups (cues, confidence bins), each prompt's group label per grouping.
 public sealed record MeasuredRow(ResultRow Row, Items Items, IReadOnlyList<string> LabelNames)
 {
-    public IReadOnlyList<string>? Groups { get; init; }
+    public IReadOnlyList<IReadOnlyList<string>>? Groups { get; init; }
 }

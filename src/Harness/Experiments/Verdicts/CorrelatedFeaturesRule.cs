@@ -61,19 +61,33 @@ public sealed class CorrelatedFeaturesRule : IVerdictRule
             if (cosines.Count > 0) evidence.Add($"{model}: |cos| between {gender} and {string.Join(", ", cosines)}");
             evidence.Add($"{model}: {AttributesDataset} bias {F(q.Baseline(MetricNames.PronounBias, AttributesDataset))} unedited; per feature kind, unedited -> {gender} projected out: "
                 + string.Join(", ", features.Select(f => labels.Method(f)!.Cue!).Select(cue => $"{cue} {F(Group(q, ResultRow.None, ResultRow.None, AttributesDataset, cue)?.Value)} -> {F(Group(q, gender, edit, AttributesDataset, cue)?.Value)}")));
-            var groups = q.Rows.Where(r => r.Dataset == CuesDataset && r.Method == ResultRow.None && r.Metric == MetricNames.PronounBias && r.Split == "test" && r.Label is { } l && EvidenceRows.IsGroupLabel(l))
-                .Select(r => r.Label!).Order(StringComparer.Ordinal).ToList();
-            foreach (var method in new[] { gender, together }.Concat(labels.Methods.Where(m => m.Value.Name == UnionDirections.Name && m.Key != together).Select(m => m.Key)))
-                if (groups.Count > 0)
-                    evidence.Add($"{model}: {CuesDataset} bias by cues, unedited -> {method} projected out (relative drop): " + string.Join(", ", groups.Select(g =>
-                    {
-                        var before = q.Rows.FirstOrDefault(r => r.Dataset == CuesDataset && r.Method == ResultRow.None && r.Label == g && r.Metric == MetricNames.PronounBias && r.Split == "test");
-                        var after = q.Rows.FirstOrDefault(r => r.Dataset == CuesDataset && r.Method == method && r.Edit == edit && r.Label == g && r.Metric == MetricNames.PronounBias && r.Split == "test");
-                        string relative = before is { Value: > 0 } && after?.Effect is double e ? $" ({F(e / before.Value)})" : "";
-                        return $"{g} {F(before?.Value)} -> {F(after?.Value)}{relative}";
-                    })));
+            var unions = new[] { gender, together }.Concat(labels.Methods.Where(m => m.Value.Name == UnionDirections.Name && m.Key != together).Select(m => m.Key)).ToList();
+            foreach (var method in unions)
+                if (GroupLine(q, CuesDataset, method, edit, l => !EvidenceRows.IsConfidenceLabel(l)) is { } line)
+                    evidence.Add($"{model}: {CuesDataset} bias by cues, unedited -> {method} projected out (relative drop): {line}");
+            // "esp if the answer is obvious": the same by the unedited model's confidence (spec: evaluate.confidence_bins).
+            foreach (var dataset in new[] { AttributesDataset, CuesDataset })
+                foreach (var method in unions)
+                    if (GroupLine(q, dataset, method, edit, EvidenceRows.IsConfidenceLabel) is { } line)
+                        evidence.Add($"{model}: {dataset} bias by the unedited model's confidence (1 = least confident), unedited -> {method} projected out (relative drop): {line}");
         }
         return Verdict.Of("gender", null, methods, evidence);
+    }
+
+    /// "cue=1 0.427 -> 0.343 (-0.195), ...": each group's bias unedited and edited, or null when
+    /// the dataset has no groups of this kind.
+    private static string? GroupLine(ResultQuery q, string dataset, string method, string edit, Func<string, bool> kind)
+    {
+        var groups = q.Rows.Where(r => r.Dataset == dataset && r.Method == ResultRow.None && r.Metric == MetricNames.PronounBias && r.Split == "test" && r.Label is { } l && EvidenceRows.IsGroupLabel(l) && kind(l))
+            .Select(r => r.Label!).Distinct().Order(StringComparer.Ordinal).ToList();
+        if (groups.Count == 0) return null;
+        return string.Join(", ", groups.Select(g =>
+        {
+            var before = q.Rows.FirstOrDefault(r => r.Dataset == dataset && r.Method == ResultRow.None && r.Label == g && r.Metric == MetricNames.PronounBias && r.Split == "test");
+            var after = q.Rows.FirstOrDefault(r => r.Dataset == dataset && r.Method == method && r.Edit == edit && r.Label == g && r.Metric == MetricNames.PronounBias && r.Split == "test");
+            string relative = before is { Value: > 0 } && after?.Effect is double e ? $" ({F(e / before.Value)})" : "";
+            return $"{g} {F(before?.Value)} -> {F(after?.Value)}{relative}";
+        }));
     }
 
     private static ResultRow? Group(ResultQuery q, string method, string edit, string dataset, string cue) =>

@@ -88,8 +88,13 @@ public class EvidenceRowsTests
         // Six prompts in three pairs; the pairs' cues "1", "3", "1" (both prompts of a pair share it).
         int[] pairs = [0, 0, 1, 1, 2, 2], labels = [0, 1, 0, 1, 0, 1];
         string[] cues = ["1", "1", "3", "3", "1", "1"];
-        evidence.Add(Row("none", "none"), Items.Of([0.2, 0.4, 0.9, 0.7, 0.3, 0.1], pairs, labels), Labels, groups: cues);
-        evidence.Add(Row("leace", "project"), Items.Of([0.1, 0.1, 0.5, 0.5, 0.1, 0.1], pairs, labels), Labels, groups: cues);
+        // A second grouping beside the cues: the unedited model's confidence, by pair (pair 1 most confident).
+        var confidence = ConfidenceBins.Of([0.2, 0.4, 0.9, 0.7, 0.3, 0.1], pairs, 2);
+        confidence.Should().Equal(["confidence=1", "confidence=1", "confidence=2", "confidence=2", "confidence=1", "confidence=1"],
+            "pair means 0.3, 0.8, 0.2: pairs 2 and 0 are the lower half (r * 2 / 3 = 0, 0), pair 1 the upper");
+        IReadOnlyList<IReadOnlyList<string>> groups = [cues.Select(EvidenceRows.GroupLabel).ToArray(), confidence];
+        evidence.Add(Row("none", "none"), Items.Of([0.2, 0.4, 0.9, 0.7, 0.3, 0.1], pairs, labels), Labels, groups: groups);
+        evidence.Add(Row("leace", "project"), Items.Of([0.1, 0.1, 0.5, 0.5, 0.1, 0.1], pairs, labels), Labels, groups: groups);
         var one = evidence.Rows.Single(r => r.Method == "leace" && r.Label == "cue=1");
         one.N.Should().Be(4);
         one.Value.Should().BeApproximately(0.1, 1e-12);
@@ -97,8 +102,13 @@ public class EvidenceRowsTests
         var three = evidence.Rows.Single(r => r.Method == "leace" && r.Label == "cue=3");
         three.N.Should().Be(2);
         three.Effect.Should().BeApproximately(0.5 - 0.8, 1e-12);
-        evidence.Rows.Where(r => r.Method == "leace").Select(r => r.Label).Should().Equal(null, "cue=1", "cue=3", "female", "male");
+        evidence.Rows.Where(r => r.Method == "leace").Select(r => r.Label).Should().Equal(null, "cue=1", "cue=3", "confidence=1", "confidence=2", "female", "male");
+        var confident = evidence.Rows.Single(r => r.Method == "leace" && r.Label == "confidence=2");
+        confident.N.Should().Be(2);
+        confident.Effect.Should().BeApproximately(0.5 - 0.8, 1e-12, "the most confident pair loses the most here");
+        evidence.Rows.Single(r => r.Method == "leace" && r.Label == "confidence=1").N.Should().Be(4);
         EvidenceRows.IsGroupLabel("cue=3").Should().BeTrue();
+        EvidenceRows.IsGroupLabel("confidence=1").Should().BeTrue();
         EvidenceRows.IsGroupLabel("female").Should().BeFalse();
     }
 
