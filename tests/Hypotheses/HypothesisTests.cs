@@ -38,14 +38,21 @@ public class HypothesisTests
     {
         var rows = CheckAll("correlated-features");
         // Whatever the numbers: the cue groups partition the prompts (their n add up to the pooled
-        // row's), and each union has as many directions as its members together (one gender
-        // direction and eight features', independent), at most d.
-        var pooled = rows.Where(r => r.IsPooled && r.Dataset is "gender-attributes" or "gender-cues" && r.N is not null).ToList();
-        pooled.Should().NotBeEmpty();
+        // row's), and so do the 3 confidence bins, on every evaluated set; and each union has as
+        // many directions as its members together (one gender direction and eight features',
+        // independent), at most d.
+        var pooled = rows.Where(r => r.IsPooled && r.Split == "test" && r.Metric == MetricNames.PronounBias && r.N is not null).ToList();
+        pooled.Select(r => r.Dataset).Distinct().Should().BeEquivalentTo(["gender", "gender-attributes", "gender-cues"]);
         foreach (var p in pooled)
-            rows.Where(r => r.Model == p.Model && r.Method == p.Method && r.Edit == p.Edit && r.Dataset == p.Dataset && r.Split == p.Split && r.Metric == p.Metric
-                    && r.Label is { } l && Harness.Experiments.Evidence.EvidenceRows.IsGroupLabel(l))
-                .Sum(r => r.N).Should().Be(p.N, p.ToString());
+        {
+            var groups = rows.Where(r => r.Model == p.Model && r.Method == p.Method && r.Edit == p.Edit && r.Dataset == p.Dataset && r.Split == p.Split && r.Metric == p.Metric
+                && r.Label is { } l && Harness.Experiments.Evidence.EvidenceRows.IsGroupLabel(l)).ToList();
+            var bins = groups.Where(r => Harness.Experiments.Evidence.EvidenceRows.IsConfidenceLabel(r.Label!)).ToList();
+            bins.Select(r => r.Label).Should().Equal(["confidence=1", "confidence=2", "confidence=3"], p.ToString());
+            bins.Sum(r => r.N).Should().Be(p.N, p.ToString());
+            var cues = groups.Except(bins).ToList();
+            if (p.Dataset != "gender") cues.Sum(r => r.N).Should().Be(p.N, p.ToString());
+        }
         foreach (var (union, k) in new[] { ("features", 8), ("together", 9) })
             rows.Where(r => r.Method == union && r.Metric == MetricNames.Directions).Should().OnlyContain(r => r.Value == k, union);
     }
