@@ -11,6 +11,15 @@ public class HypothesisRunOptionsTests
         name => values.Where(v => v.Name == name).Select(v => v.Value).FirstOrDefault();
 
     [Test]
+    public void The_suite_runs_on_the_pinned_cpu_kernels()
+    {
+        // hypotheses.runsettings (the project's RunSettingsFilePath) puts them in the test host's
+        // environment, so that AVX-512 and AVX2 machines compute the snapshots' numbers alike.
+        Environment.GetEnvironmentVariable("ATEN_CPU_CAPABILITY").Should().Be("avx2");
+        Environment.GetEnvironmentVariable("MKL_ENABLE_INSTRUCTIONS").Should().Be("AVX2");
+    }
+
+    [Test]
     public void The_defaults_are_the_cpu_float32_and_one_thread_as_harness_run()
     {
         var options = HypothesisRunOptions.FromEnvironment(Lookup(), Lookup());

@@ -13,13 +13,14 @@ namespace Hypotheses;
 ///              "avx2 ATEN_CPU_CAPABILITY=avx2 MKL_ENABLE_INSTRUCTIONS=AVX2" \
 ///              "base HARNESS_THREADS=2 ATEN_CPU_CAPABILITY=default MKL_ENABLE_INSTRUCTIONS=SSE4_2"; do
 ///       set -- $s; name=$1; shift
-///       env "$@" dotnet test tests/Hypotheses --filter FullyQualifiedName~HypothesisTests
+///       env "$@" dotnet test tests/Hypotheses -p:RunSettingsFilePath= --filter FullyQualifiedName~HypothesisTests
 ///       rm -rf /tmp/survey/$name; cp -r runs/hypotheses /tmp/survey/$name
 ///     done
 ///     HARNESS_SURVEY=/tmp/survey/t1,/tmp/survey/t2,/tmp/survey/f64,/tmp/survey/avx2,/tmp/survey/base \
 ///       dotnet test tests/Hypotheses --filter FullyQualifiedName~ToleranceSurvey
 ///
-/// The first folder is the reference. For every kind of number (a metric, for every field of its rows:
+/// (`-p:RunSettingsFilePath=` drops hypotheses.runsettings, which otherwise pins every run to the AVX2
+/// kernels and would override the kernel settings.) The first folder is the reference. For every kind of number (a metric, for every field of its rows:
 /// value, interval, effect, null quantiles, seed spread; and null_rank) it prints the largest absolute and relative
 /// difference of any other setting from the reference, where it occurred, and the share of its
 /// tolerance it used; it fails if a difference exceeds the tolerance, or if any setting's numbers do
