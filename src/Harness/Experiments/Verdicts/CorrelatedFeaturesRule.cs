@@ -78,18 +78,17 @@ public sealed class CorrelatedFeaturesRule : IVerdictRule
     /// the dataset has no groups of this kind.
     private static string? GroupLine(ResultQuery q, string dataset, string method, string edit, Func<string, bool> kind)
     {
-        var groups = q.Rows.Where(r => r.Dataset == dataset && r.Method == ResultRow.None && r.Metric == MetricNames.PronounBias && r.Split == "test" && r.Label is { } l && EvidenceRows.IsGroupLabel(l) && kind(l))
-            .Select(r => r.Label!).Distinct().Order(StringComparer.Ordinal).ToList();
+        var groups = q.LabelsOf(MetricNames.PronounBias, dataset).Where(l => EvidenceRows.IsGroupLabel(l) && kind(l)).Order(StringComparer.Ordinal).ToList();
         if (groups.Count == 0) return null;
         return string.Join(", ", groups.Select(g =>
         {
-            var before = q.Rows.FirstOrDefault(r => r.Dataset == dataset && r.Method == ResultRow.None && r.Label == g && r.Metric == MetricNames.PronounBias && r.Split == "test");
-            var after = q.Rows.FirstOrDefault(r => r.Dataset == dataset && r.Method == method && r.Edit == edit && r.Label == g && r.Metric == MetricNames.PronounBias && r.Split == "test");
+            var before = q.LabelRow(MetricNames.PronounBias, ResultRow.None, ResultRow.None, dataset, g);
+            var after = q.LabelRow(MetricNames.PronounBias, method, edit, dataset, g);
             string relative = before is { Value: > 0 } && after?.Effect is double e ? $" ({F(e / before.Value)})" : "";
             return $"{g} {F(before?.Value)} -> {F(after?.Value)}{relative}";
         }));
     }
 
     private static ResultRow? Group(ResultQuery q, string method, string edit, string dataset, string cue) =>
-        q.Rows.FirstOrDefault(r => r.Method == method && r.Edit == edit && r.Dataset == dataset && r.Split == "test" && r.Metric == MetricNames.PronounBias && r.Label == EvidenceRows.GroupLabel(cue));
+        q.LabelRow(MetricNames.PronounBias, method, edit, dataset, EvidenceRows.GroupLabel(cue));
 }
