@@ -302,6 +302,25 @@ public class VerdictRuleTests
         CorrelatedFeatures(left: 0.25, both: 0.05, genderAfter: 0.89).Word.Should().Be(Verdict.NotSupported, "the gender direction itself does nothing");
     }
 
+    [Test]
+    public void CorrelatedFeatures_reports_the_bias_per_cue_group_and_per_confidence_bin()
+    {
+        var rows = new Rows().Baseline(0.9).Baseline(0.3, "gender-attributes").Baseline(0.5, "gender-cues").Fit("gender").Fit("hair", "gender-attributes").Fit("together", k: 2)
+            .Bias("gender", Project, 0.5).Bias("gender", Project, 0.25, "gender-attributes").Bias("together", Project, 0.05, "gender-attributes").Bias("gender", Project, 0.4, "gender-cues")
+            .Add("none", "none", MetricNames.PronounBias, 0.4, "gender-cues", label: "cue=2").Add("gender", Project, MetricNames.PronounBias, 0.3, "gender-cues", label: "cue=2")
+            .Add("none", "none", MetricNames.PronounBias, 0.8, "gender-cues", label: "confidence=3").Add("gender", Project, MetricNames.PronounBias, 0.6, "gender-cues", label: "confidence=3");
+        var labels = new RunLabels(new Dictionary<string, MethodLabel>
+        {
+            ["gender"] = new("leace", "gender"),
+            ["hair"] = new("leace", "gender-attributes") { Cue = "hair" },
+            ["together"] = new("union", "gender") { Of = ["gender", "hair"] },
+        }, EditKinds) { EditStrengths = Strengths };
+        var evidence = new CorrelatedFeaturesRule().Decide(rows.List, labels).Evidence;
+        evidence.Should().Contain("gpt2: gender-cues bias by cues, unedited -> gender projected out (relative drop): cue=2 0.400 -> 0.300 (-0.250)", "a bin is not a cue")
+            .And.Contain("gpt2: gender-cues bias by the unedited model's confidence (1 = least confident), unedited -> gender projected out (relative drop): confidence=3 0.800 -> 0.600 (-0.250)");
+        evidence.Should().NotContain(e => e.Contains("gender-attributes bias by the unedited"), "gender-attributes has no bins here");
+    }
+
     /// Ten subsets of `unrelated`: the adversarial entry breaks `broken` of them on their own prompts
     /// (logit difference 8 -> `after`, beyond the null), the others stay within the null; the gender
     /// reference moves its own prompts' logit difference 5 -> 0.5 (relative change -0.9).
